@@ -1,0 +1,31 @@
+"""What a feed entry becomes: identity, topics, key points and a plain summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from news.identity import entry_identity
+from news.keypoints import key_points
+from news.records import Entry, NewArticle
+from news.text import plain_text, shorten
+from news.topics import Vocabulary
+
+SUMMARY_LIMIT = 1000
+
+
+def from_entry(entry: Entry, *, feed_topics: Iterable[str], vocabulary: Vocabulary) -> NewArticle:
+    summary = shorten(plain_text(entry.summary_html or entry.content_html), SUMMARY_LIMIT)
+    points = key_points(
+        title=entry.title, content_html=entry.content_html, summary_html=entry.summary_html
+    )
+    # A headline is what the alert leads with; an untitled entry (some blogs) borrows its text.
+    title = entry.title.strip() or shorten(summary, 120) or (entry.link or "Untitled")
+    return NewArticle(
+        identity=entry_identity(entry),
+        link=entry.link,
+        title=title,
+        summary=summary,
+        published_at=entry.published,
+        topics=vocabulary.topics_of(entry.categories, feed_topics),
+        key_points=points,
+    )

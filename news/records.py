@@ -1,0 +1,97 @@
+"""Frozen records that cross module boundaries.
+
+Library objects (feedparser dicts, SQLAlchemy rows, telegram.Update) stop at the module that owns
+them; everything else passes these values around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry as the publisher sent it, before we decide anything about it."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    # HTML as feedparser left it (already sanitised for browsers, NOT safe for Telegram).
+    summary_html: str = ""
+    content_html: str = ""
+    categories: tuple[str, ...] = ()
+    published: datetime | None = None  # timezone-aware UTC when the feed gave a parseable date
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed document after parsing: its own title and link, and its entries in feed order."""
+
+    title: str
+    link: str | None
+    entries: tuple[Entry, ...]
+    # Publisher's polling hints, if any (RSS <ttl> minutes, sy:updatePeriod x frequency).
+    ttl_seconds: int | None = None
+    # feedparser's "bozo" reason when the document was ill-formed but still gave entries.
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One [[feeds]] table of the feeds file."""
+
+    url: str
+    topics: tuple[str, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed as the poller sees it: where it is and what the last poll left behind."""
+
+    id: int
+    url: str
+    title: str | None
+    topics: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    last_success_at: datetime | None
+    error_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An entry turned into what we store and alert on."""
+
+    identity: str  # stable per feed: guid, else normalised link, else a full-length hash
+    link: str | None
+    title: str
+    summary: str  # plain text
+    published_at: datetime | None
+    topics: frozenset[str]
+    key_points: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article, ready to render."""
+
+    id: int
+    source: str  # the feed's title, or its host when the feed has none
+    title: str
+    link: str | None
+    published_at: datetime | None
+    discovered_at: datetime
+    topics: tuple[str, ...]
+    key_points: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One queued alert: an article for a chat, and how often sending it was tried."""
+
+    id: int
+    chat_id: int
+    article: Article
+    attempts: int
