@@ -1,0 +1,39 @@
+"""Storage: the only part of news/ that talks to a database (SQLAlchemy 2 async)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from news.store.articles import Articles, Ingested
+from news.store.chats import Chats
+from news.store.database import create_engine, migrate
+from news.store.feeds import Feeds, PollOutcome
+from news.store.outbox import Outbox
+
+__all__ = ["Ingested", "PollOutcome", "Store"]
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    engine: AsyncEngine
+    feeds: Feeds
+    articles: Articles
+    chats: Chats
+    outbox: Outbox
+
+    @classmethod
+    def connect(cls, url: str) -> Store:
+        """Set up the engine; nothing connects until first use, so this is safe before a loop."""
+        engine = create_engine(url)
+        # expire_on_commit=False: rows are read after commit without a lazy (implicit) reload.
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        return cls(engine, Feeds(sessions), Articles(sessions), Chats(sessions), Outbox(sessions))
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision."""
+        await migrate(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
