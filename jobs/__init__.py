@@ -1,0 +1,1 @@
+"""What runs on the clock: polling feeds and delivering alerts."""
