@@ -1,0 +1,50 @@
+"""Run the real application in the test's own event loop, the way run_polling would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.app import NewsApp, build_app, load_feeds_file
+from bot.settings import Settings
+from tests.fakes.telegram import FakeTelegram
+
+
+def settings_for(
+    telegram: FakeTelegram, database_url: str, feeds_file: Path, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": telegram.token,
+        "telegram_api_base_url": telegram.base_url,
+        "database_url": database_url,
+        "feeds_file": feeds_file,
+        "poll_interval_seconds": 1,
+        "send_interval_seconds": 0.2,
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[NewsApp]:
+    """initialize, post_init, start polling, start; and the reverse, as run_polling does.
+
+    run_polling owns and closes its event loop, so tests that share the loop with the fake
+    servers use this; `newsbot run` itself is tested in a subprocess (test_cli.py).
+    """
+    app = build_app(settings, load_feeds_file(settings))
+    await app.initialize()
+    assert app.post_init is not None and app.post_shutdown is not None and app.updater
+    await app.post_init(app)
+    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=1)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)

@@ -1,0 +1,67 @@
+"""A running bot with one Politics feed and subscribed chats, ready for a story to break."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.botrun import running, settings_for
+from tests.fakes.feeds import FeedServer, rss
+from tests.fakes.telegram import FakeTelegram
+
+FEED = "/news.xml"
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def story(slug: str, title: str, *, minutes_ago: int = 5) -> dict[str, object]:
+    return {
+        "title": title,
+        "link": f"https://news.example/{slug}",
+        "guid": slug,
+        "description": f"<p>{title}. The first paragraph says more. It ends here.</p>",
+        "categories": ["Politics"],
+        "pub_date": NOW - timedelta(minutes=minutes_ago),
+    }
+
+
+async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
+    """Send a message as a user and return the bot's answer that contains `expect`."""
+    before = len(telegram.messages_to(chat))
+    telegram.user_sends(chat, text)
+    return (await telegram.wait_for_message(chat, containing=expect, after=before)).text
+
+
+@dataclass
+class Newsroom:
+    feeds: FeedServer
+    database: Path
+    stories: list[dict[str, object]]
+
+    def publish(self, *stories: dict[str, object]) -> None:
+        self.stories[:0] = stories
+        self.feeds.serve(FEED, rss(self.stories, title="Example News"))
+
+
+@asynccontextmanager
+async def newsroom(
+    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path, subscribers: dict[int, str]
+) -> AsyncIterator[Newsroom]:
+    room = Newsroom(
+        feeds, tmp_path / "newsbot.sqlite3", [story("old", "An old story", minutes_ago=90)]
+    )
+    room.publish()
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text(
+        '[topics]\nPolitics = ["політика"]\nWorld = []\n\n'
+        f'[[feeds]]\nurl = "{feeds.url(FEED)}"\ntopics = ["Politics"]\n',
+        encoding="utf-8",
+    )
+    settings = settings_for(telegram, f"sqlite+aiosqlite:///{room.database}", feeds_file)
+    async with running(settings):
+        for chat, topic in subscribers.items():
+            await ask(telegram, chat, f"/subscribe {topic}", "You now follow")
+        await feeds.wait_for_requests(FEED, 2)  # the first poll is over: it alerted nobody
+        yield room

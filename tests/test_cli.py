@@ -1,0 +1,82 @@
+"""`newsbot run` as an operator starts it: a real process, settings from its environment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fakes.feeds import FeedServer, rss
+from tests.fakes.telegram import FakeTelegram
+
+BIN = Path(sys.executable).parent
+
+
+def environment(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    return env | values
+
+
+async def start(args: list[str], cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *args, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def test_without_a_token_it_says_what_to_set(tmp_path: Path) -> None:
+    process = await start([sys.executable, "-m", "bot", "run"], tmp_path, environment())
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    message = err.decode()
+    assert message.startswith("newsbot: TELEGRAM_BOT_TOKEN is not set.")
+    assert ".env" in message and "Traceback" not in message
+    assert len(message.strip().splitlines()) == 1
+
+
+async def test_an_unknown_topic_in_the_feeds_file_stops_the_start(tmp_path: Path) -> None:
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text(
+        '[topics]\nWorld = []\n\n[[feeds]]\nurl = "https://a.example/rss"\ntopics = ["Wrold"]\n'
+    )
+    env = environment(TELEGRAM_BOT_TOKEN="1:" + "x" * 30, FEEDS_FILE=str(feeds_file))
+    process = await start([str(BIN / "newsbot"), "run"], tmp_path, env)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert f"{feeds_file}, line 6: unknown topic 'Wrold'" in err.decode()
+    assert "Traceback" not in err.decode()
+
+
+async def test_newsbot_run_answers_and_never_logs_the_token(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    async with FeedServer() as feeds:
+        feeds.serve("/world.xml", rss([]))
+        feeds_file = tmp_path / "feeds.toml"
+        feeds_file.write_text(
+            f'[topics]\nWorld = ["світ"]\n\n[[feeds]]\nurl = "{feeds.url("/world.xml")}"\n'
+        )
+        # The token also sits in .env, as an operator would put it.
+        (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={telegram.token}\n")
+        env = environment(
+            TELEGRAM_API_BASE_URL=telegram.base_url,
+            FEEDS_FILE=str(feeds_file),
+            POLL_INTERVAL_SECONDS="1",
+            LOG_LEVEL="DEBUG",
+        )
+        process = await start([str(BIN / "newsbot"), "run"], tmp_path, env)
+        try:
+            telegram.user_sends(42, "/start")
+            reply = await telegram.wait_for_message(42, containing="Hi, Ann!", timeout=60)
+            assert "World" in reply.text
+            await feeds.wait_for_requests("/world.xml", 2)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(process.communicate(), 60)
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert "newsbot started" in log
+    assert telegram.token not in log
+    assert telegram.token.split(":")[1] not in log
+    assert (tmp_path / "newsbot.sqlite3").exists()  # the default database, in the working dir

@@ -1,0 +1,136 @@
+"""The store against real databases: SQLite always, PostgreSQL where one runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from news.records import FeedConfig, NewArticle
+from news.store import Store
+from tests.databases import database_url
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with database_url(request.param, tmp_path) as url:
+        store = Store.connect(url)
+        await store.migrate()
+        await store.migrate()  # a second start finds the schema current and changes nothing
+        try:
+            yield store
+        finally:
+            await store.close()
+
+
+def article(identity: str, *topics: str, published: datetime | None = None) -> NewArticle:
+    return NewArticle(
+        identity=identity,
+        link=f"https://news.example/{identity}",
+        title=f"Headline {identity}",
+        summary="",
+        published_at=published,
+        topics=frozenset(topics),
+        key_points=("First point.", "Second point."),
+    )
+
+
+async def feed_id(store: Store, url: str = "https://news.example/rss") -> int:
+    await store.feeds.sync((FeedConfig(url=url, topics=("Politics",)),), NOW)
+    return next(feed.id for feed in await store.feeds.all() if feed.url == url)
+
+
+async def test_feeds_sync_adds_updates_and_disables(store: Store) -> None:
+    a, b = FeedConfig("https://a.example/rss", ("World",)), FeedConfig("https://b.example/rss")
+    await store.feeds.sync((a, b), NOW)
+    assert {f.url for f in await store.feeds.due(NOW)} == {a.url, b.url}
+    await store.feeds.sync((FeedConfig(a.url, ("Politics",)),), NOW)
+    due = await store.feeds.due(NOW)
+    assert [(f.url, f.topics) for f in due] == [(a.url, ("Politics",))]
+    assert len(await store.feeds.all()) == 2  # disabled, not deleted
+
+
+async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) -> None:
+    feed = await feed_id(store)
+    for chat in (1, 2, 3):
+        await store.chats.seen(chat, kind="private", title=None, language="en", now=NOW)
+    await store.chats.subscribe(1, "Politics", NOW)
+    await store.chats.subscribe(1, "World", NOW)
+    await store.chats.subscribe(2, "World", NOW)
+    await store.chats.subscribe(3, "Sport", NOW)
+
+    first = await store.articles.ingest(feed, [article("old", "Politics")], now=NOW, alert=False)
+    assert (first.new_articles, first.deliveries) == (1, 0)
+
+    later = NOW + timedelta(minutes=5)
+    batch = [article("old", "Politics"), article("new", "Politics", "World")]
+    result = await store.articles.ingest(feed, batch, now=later, alert=True)
+    assert (result.new_articles, result.deliveries) == (1, 2)
+
+    due = await store.outbox.take_due(later)
+    assert sorted(d.chat_id for d in due) == [1, 2]
+    assert {d.article.title for d in due} == {"Headline new"}
+    assert due[0].article.topics == ("Politics", "World")
+    assert await store.outbox.take_due(later) == []  # claimed rows are not handed out twice
+
+
+async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store: Store) -> None:
+    feed = await feed_id(store)
+    for chat in (1, 2):
+        await store.chats.seen(chat, kind="private", title=None, language=None, now=NOW)
+        await store.chats.subscribe(chat, "Politics", NOW)
+    await store.chats.deactivate(2)
+    await store.articles.ingest(feed, [article("a", "Politics")], now=NOW, alert=True)
+    (delivery,) = await store.outbox.take_due(NOW)
+    assert delivery.chat_id == 1
+    # The process dies while sending: at the next start the row is pending again.
+    assert await store.outbox.recover_interrupted() == 1
+    (again,) = await store.outbox.take_due(NOW)
+    assert again.id == delivery.id and again.attempts == 2
+    await store.outbox.sent(again.id, NOW)
+    assert await store.outbox.recover_interrupted() == 0
+
+
+async def test_subscriptions_round_trip(store: Store) -> None:
+    await store.chats.seen(7, kind="private", title="Ann", language="uk", now=NOW)
+    assert await store.chats.subscribe(7, "Politics", NOW) is True
+    assert await store.chats.subscribe(7, "Politics", NOW) is False
+    assert await store.chats.topics(7) == {"Politics"}
+    assert await store.chats.unsubscribe(7, "Politics") is True
+    assert await store.chats.unsubscribe(7, "Politics") is False
+
+
+async def test_latest_is_newest_first_and_filters_by_topic(store: Store) -> None:
+    feed = await feed_id(store)
+    articles = [
+        article("p1", "Politics", published=NOW - timedelta(hours=3)),
+        article("w1", "World", published=NOW - timedelta(hours=1)),
+        article("p2", "Politics", published=NOW - timedelta(hours=2)),
+    ]
+    await store.articles.ingest(feed, articles, now=NOW, alert=False)
+    assert [a.title for a in await store.articles.latest()] == [
+        "Headline w1",
+        "Headline p2",
+        "Headline p1",
+    ]
+    politics = await store.articles.latest("Politics", limit=1)
+    assert [a.title for a in politics] == ["Headline p2"]
+    assert politics[0].published_at == NOW - timedelta(hours=2)
+    assert politics[0].source == "news.example"  # no title configured: the host stands in
+
+
+async def test_chat_ids_beyond_32_bits_fit(store: Store) -> None:
+    supergroup = -1001234567890123
+    await store.chats.seen(supergroup, kind="supergroup", title="G", language=None, now=NOW)
+    await store.chats.subscribe(supergroup, "World", NOW)
+    assert await store.chats.topics(supergroup) == {"World"}
+    async with store.engine.connect() as connection:
+        version = (
+            await connection.execute(text("SELECT version_num FROM alembic_version"))
+        ).scalar()
+    assert version == "0001"
