@@ -52,11 +52,11 @@ class Feeds:
                     )
                 else:
                     row.topics = list(feed.topics)
-                    row.enabled = True
+                    row.enabled, row.origin, row.disabled_reason = True, "file", None
                     row.title = feed.title or row.title
             for url, row in rows.items():
-                if url not in wanted:
-                    row.enabled = False
+                if url not in wanted and row.origin == "file":
+                    row.enabled = False  # feeds added by an admin are not the file's to remove
 
     async def due(self, now: datetime, limit: int = 500) -> list[FeedState]:
         async with self._sessions() as session:

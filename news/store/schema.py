@@ -63,12 +63,19 @@ class FeedRow(Base):
     title: Mapped[str | None] = mapped_column(Text)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "file" feeds follow the feeds file at each start; "admin" feeds were added in chat or CLI.
+    origin: Mapped[str] = mapped_column(String(10), default="file", server_default="file")
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    admins_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The publisher's own polling hint (RSS <ttl>, sy:updatePeriod, Cache-Control max-age).
+    min_interval_seconds: Mapped[int | None] = mapped_column(Integer)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -81,11 +88,17 @@ class ArticleRow(Base):
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     identity: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(Text)
+    # The normalised link, to recognise one story served by two feeds.
+    link_key: Mapped[str | None] = mapped_column(Text, index=True)
+    # sha256 of title + summary: an edited entry is updated in place, never alerted again.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="")
     key_points: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     discovered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Identities are forgotten by time since last seen in the feed, never by a window of N.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class ArticleTopicRow(Base):
