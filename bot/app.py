@@ -30,6 +30,7 @@ from jobs.deliver import Sender
 from jobs.fetch import make_client
 from jobs.poll import Poller
 from news.feedsfile import FeedsFile, parse_feeds_file
+from news.schedule import Policy
 from news.store import Store
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,33 @@ class Runtime:
         await self.client.aclose()
         await self.store.close()
 
+    def _poller(self, app: NewsApp) -> Poller:
+        settings = self.settings
+
+        async def tell_admins(text: str) -> None:
+            for admin in sorted(settings.admin_ids):
+                try:
+                    await app.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+                except TelegramError as error:  # an admin who never started the bot, say
+                    log.warning("could not tell admin=%d: %s", admin, error)
+
+        return Poller(
+            self.store,
+            self.client,
+            self.feeds.vocabulary,
+            Policy(interval=timedelta(seconds=settings.poll_interval_seconds)),
+            self.clock,
+            tell_admins=tell_admins,
+            max_bytes=settings.feed_max_bytes,
+            max_entry_age=timedelta(hours=settings.max_entry_age_hours),
+            remember_for=timedelta(days=settings.seen_retention_days),
+            tell_after=timedelta(days=settings.feed_failing_notice_days),
+            concurrency=settings.feed_concurrency,
+            per_host=settings.feed_host_concurrency,
+        )
+
     def _schedule(self, app: NewsApp) -> None:
-        interval = timedelta(seconds=self.settings.poll_interval_seconds)
-        poller = Poller(self.store, self.client, self.feeds.vocabulary, interval, self.clock)
+        poller = self._poller(app)
         sender = Sender(self.store, app.bot, self.clock)
 
         async def poll(_: ContextTypes.DEFAULT_TYPE) -> None:

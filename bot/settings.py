@@ -24,6 +24,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How often the sender looks at the outbox; a second keeps alerts prompt and the DB idle.
     send_interval_seconds: float = Field(default=1.0, gt=0)
+    # Feed fetching limits (issue 3): a body over this is cut and the poll counts as failed.
+    feed_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    feed_concurrency: int = Field(default=10, ge=1)
+    feed_host_concurrency: int = Field(default=2, ge=1)
+    # Entries dated longer ago than this are stored but never alerted.
+    max_entry_age_hours: float = Field(default=48, gt=0)
+    # How long an entry's identity is remembered after its feed stopped listing it.
+    seen_retention_days: float = Field(default=30, gt=0)
+    # Admins hear once about a feed that has been failing this long.
+    feed_failing_notice_days: float = Field(default=3, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

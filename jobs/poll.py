@@ -1,27 +1,38 @@
 """Poll the feeds that are due: fetch, parse, store new articles and queue their alerts.
 
-A failure is per-feed data (its error and backoff are stored); it never stops the batch.
+A failure is per-feed data (its error, backoff and health are stored); it never stops the batch.
+The rules for what a response means live in news.schedule and here; news/ stays pure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 
-from jobs.fetch import Fetched, FetchFailed, fetch
-from news.article import from_entry
+from jobs.fetch import Fetched, FetchFailed, NotModified, fetch
+from news import render
+from news.article import from_entry, is_fresh
 from news.feedparse import FeedParseError, parse_feed
 from news.records import FeedState
-from news.schedule import next_check
+from news.schedule import Policy, next_check
 from news.store import PollOutcome, Store
 from news.topics import Vocabulary
 
 log = logging.getLogger(__name__)
+
+TellAdmins = Callable[[str], Awaitable[None]]
+
+
+async def nobody(_: str) -> None:
+    """The default admin channel: no admins configured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +48,23 @@ class Poller:
     store: Store
     client: httpx.AsyncClient
     vocabulary: Vocabulary
-    interval: timedelta
+    policy: Policy
     clock: Callable[[], datetime]
+    tell_admins: TellAdmins = nobody
     max_bytes: int = 5_000_000
+    max_entry_age: timedelta = timedelta(hours=48)
+    remember_for: timedelta = timedelta(days=30)
+    tell_after: timedelta = timedelta(days=3)
     concurrency: int = 10
+    per_host: int = 2  # polite to publishers that serve many of our feeds from one host
+    draw: Callable[[], float] = field(default=lambda: random.uniform(-1.0, 1.0))  # noqa: S311
     _limit: asyncio.Semaphore = field(init=False)
+    _hosts: defaultdict[str, asyncio.Semaphore] = field(init=False)
+    _forgot_at: datetime | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self._limit = asyncio.Semaphore(self.concurrency)
+        self._hosts = defaultdict(lambda: asyncio.Semaphore(self.per_host))
 
     async def poll_due(self) -> PollReport:
         now = self.clock()
@@ -57,16 +77,26 @@ class Poller:
             deliveries=sum(r.deliveries for r in reports),
         )
         if total.new_articles:
-            log.info("poll done feeds=%d failed=%d new=%d queued=%d", *_fields(total))
+            log.info(
+                "poll done feeds=%d failed=%d new=%d queued=%d",
+                total.feeds,
+                total.failed,
+                total.new_articles,
+                total.deliveries,
+            )
+        await self._forget_old(now)
         return total
 
     async def _guarded(self, feed: FeedState, now: datetime) -> PollReport:
-        async with self._limit:
+        host = urlsplit(feed.url).hostname or ""
+        async with self._limit, self._hosts[host]:
             try:
                 return await self._poll(feed, now)
             except Exception:  # a bug for one feed must not stop the others
                 log.exception("poll crashed feed=%s", feed.url)
-                await self._failed(feed, now, "internal error (see the log)")
+                await self._failed(
+                    feed, now, FetchFailed("internal error (see the log)", None, None)
+                )
                 return PollReport(feeds=1, failed=1)
 
     async def _poll(self, feed: FeedState, now: datetime) -> PollReport:
@@ -78,67 +108,121 @@ class Poller:
             max_bytes=self.max_bytes,
         )
         if isinstance(result, FetchFailed):
-            await self._failed(feed, now, result.reason)
+            await self._failed(feed, now, result)
             return PollReport(feeds=1, failed=1)
-        if not isinstance(result, Fetched):  # 304 Not Modified: nothing new, cheaply
-            await self._succeeded(feed, now, etag=result.etag, last_modified=result.last_modified)
+        if isinstance(result, NotModified):  # 304: nothing new, cheaply
+            await self._succeeded(feed, now, result, hint=feed.min_interval_seconds)
             return PollReport(feeds=1)
+        if result.permanent_redirect and not await self._moved(feed, now, result):
+            return PollReport(feeds=1, failed=1)
         try:
             # feedparser is CPU-bound and synchronous: keep the event loop free for commands.
             parsed = await asyncio.to_thread(parse_feed, result.url, result.body, result.headers)
         except FeedParseError as error:
-            await self._failed(feed, now, str(error))
+            await self._failed(feed, now, FetchFailed(str(error), result.status, None))
             return PollReport(feeds=1, failed=1)
         articles = [
             from_entry(entry, feed_topics=feed.topics, vocabulary=self.vocabulary)
             for entry in parsed.entries
         ]
-        # The first successful poll only records what is there: no flood of old news.
-        first_poll = feed.last_success_at is None
-        ingested = await self.store.articles.ingest(
-            feed.id, articles, now=now, alert=not first_poll
-        )
-        await self._succeeded(
-            feed, now, etag=result.etag, last_modified=result.last_modified, title=parsed.title
-        )
+        # The first successful poll only records what is there: no flood of old news. Later,
+        # entries dated beyond MAX_ENTRY_AGE are recorded but never alerted.
+        alertable = set()
+        if feed.last_success_at is not None:
+            alertable = {a.identity for a in articles if is_fresh(a, now, self.max_entry_age)}
+        ingested = await self.store.articles.ingest(feed.id, articles, now=now, alertable=alertable)
+        hint = _hint(parsed.ttl_seconds, result.headers.get("cache-control"))
+        await self._succeeded(feed, now, result, hint=hint, title=parsed.title)
         return PollReport(
             feeds=1, new_articles=ingested.new_articles, deliveries=ingested.deliveries
         )
+
+    async def _moved(self, feed: FeedState, now: datetime, result: Fetched) -> bool:
+        """Follow a 301/308 for good: the next poll asks the new address (feedparser's advice)."""
+        new_url = result.permanent_redirect
+        assert new_url is not None
+        if await self.store.feeds.move(feed.id, new_url):
+            log.info("feed moved feed=%s to=%s", feed.url, new_url)
+            return True
+        reason = f"moved to {new_url}, which is already a feed"
+        await self._disable(feed, now, reason)
+        return False
 
     async def _succeeded(
         self,
         feed: FeedState,
         now: datetime,
+        result: Fetched | NotModified,
         *,
-        etag: str | None,
-        last_modified: str | None,
+        hint: int | None,
         title: str | None = None,
     ) -> None:
         if feed.error_count:
             log.info("feed recovered feed=%s after_errors=%d", feed.url, feed.error_count)
         outcome = PollOutcome(
             succeeded=True,
-            next_check_at=next_check(now, self.interval),
-            etag=etag,
-            last_modified=last_modified,
+            next_check_at=next_check(now, self.policy, hint_seconds=hint, spread=self.draw()),
+            etag=result.etag,
+            last_modified=result.last_modified,
             title=title or None,
+            min_interval_seconds=hint,
         )
         await self.store.feeds.record(feed.id, now, outcome)
 
-    async def _failed(self, feed: FeedState, now: datetime, reason: str) -> None:
+    async def _failed(self, feed: FeedState, now: datetime, failure: FetchFailed) -> None:
+        if failure.status == 410:  # Gone: stop polling and tell the operator (feedparser docs)
+            await self._disable(feed, now, "gone (HTTP 410)", error=failure.reason)
+            return
         # Logged once when a feed starts failing, not at every poll while it stays down.
         if feed.error_count == 0:
-            log.warning("feed failing feed=%s reason=%s", feed.url, reason)
+            log.warning("feed failing feed=%s reason=%s", feed.url, failure.reason)
         else:
-            log.debug("feed still failing feed=%s reason=%s", feed.url, reason)
-        errors = feed.error_count + 1
+            log.debug("feed still failing feed=%s reason=%s", feed.url, failure.reason)
+        since = feed.failing_since or now
+        tell = feed.admins_told_at is None and now - since >= self.tell_after
+        if tell:
+            await self.tell_admins(render.feed_failing(feed.title, feed.url, since, failure.reason))
         outcome = PollOutcome(
             succeeded=False,
-            error=reason,
-            next_check_at=next_check(now, self.interval, consecutive_errors=errors),
+            error=failure.reason,
+            next_check_at=next_check(
+                now,
+                self.policy,
+                consecutive_errors=feed.error_count + 1,
+                retry_after_seconds=failure.retry_after_seconds,
+                spread=self.draw(),
+            ),
+            admins_told=tell,
         )
         await self.store.feeds.record(feed.id, now, outcome)
 
+    async def _disable(
+        self, feed: FeedState, now: datetime, reason: str, *, error: str | None = None
+    ) -> None:
+        log.warning("feed disabled feed=%s reason=%s", feed.url, reason)
+        outcome = PollOutcome(
+            succeeded=False, error=error or reason, next_check_at=now, disable=reason
+        )
+        await self.store.feeds.record(feed.id, now, outcome)
+        await self.tell_admins(render.feed_disabled(feed.title, feed.url, reason))
 
-def _fields(report: PollReport) -> tuple[int, int, int, int]:
-    return report.feeds, report.failed, report.new_articles, report.deliveries
+    async def _forget_old(self, now: datetime) -> None:
+        """Once an hour: forget articles their feeds stopped listing long ago."""
+        if self._forgot_at is not None and now - self._forgot_at < timedelta(hours=1):
+            return
+        self._forgot_at = now
+        forgotten = await self.store.articles.forget(now - self.remember_for)
+        if forgotten:
+            log.info(
+                "forgot articles count=%d unseen_for_days=%d", forgotten, self.remember_for.days
+            )
+
+
+def _hint(ttl_seconds: int | None, cache_control: str | None) -> int | None:
+    """The publisher's slowest polling hint: <ttl>/sy:updatePeriod or Cache-Control max-age."""
+    hints = [ttl_seconds or 0]
+    for directive in (cache_control or "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().isdigit():
+            hints.append(int(value))
+    return max(hints) or None

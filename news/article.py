@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from news.identity import entry_identity
+from news.identity import entry_identity, normalise_link
 from news.keypoints import key_points
 from news.records import Entry, NewArticle
 from news.text import plain_text, shorten
@@ -28,4 +30,11 @@ def from_entry(entry: Entry, *, feed_topics: Iterable[str], vocabulary: Vocabula
         published_at=entry.published,
         topics=vocabulary.topics_of(entry.categories, feed_topics),
         key_points=points,
+        link_key=normalise_link(entry.link) if entry.link else None,
+        content_hash=hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest(),
     )
+
+
+def is_fresh(article: NewArticle, now: datetime, max_age: timedelta) -> bool:
+    """Alert-worthy by age: undated entries count as fresh (the first poll guards old ones)."""
+    return article.published_at is None or now - article.published_at <= max_age

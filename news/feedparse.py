@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from news.encoding import repair
 from news.records import Entry, ParsedFeed
 
 # Dates outside this range are placeholders (epoch 0, year 9999) rather than real publish times.
@@ -55,6 +56,9 @@ def parse_feed(url: str, body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
     body = _refuse_non_feeds(body, headers)
     response_headers = {key.lower(): value for key, value in headers.items()}
     response_headers["content-location"] = url
+    body, content_type = repair(body, response_headers.get("content-type", ""))
+    if content_type:
+        response_headers["content-type"] = content_type
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
     # feedparser has known crash classes on odd input (AssertionError from _markupbase on

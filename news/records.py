@@ -58,6 +58,9 @@ class FeedState:
     last_modified: str | None
     last_success_at: datetime | None
     error_count: int
+    failing_since: datetime | None = None
+    admins_told_at: datetime | None = None
+    min_interval_seconds: int | None = None  # the publisher's last polling hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class NewArticle:
     published_at: datetime | None
     topics: frozenset[str]
     key_points: tuple[str, ...]
+    link_key: str | None = None  # the normalised link: one story in two feeds alerts once
+    content_hash: str | None = None  # title + summary: tells an edit from an unchanged entry
 
 
 @dataclass(frozen=True, slots=True)

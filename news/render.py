@@ -106,3 +106,23 @@ def _strip_tags(message_html: str) -> str:
         elif not inside:
             out.append(char)
     return "".join(out)
+
+
+def _feed_name(title: str | None, url: str) -> str:
+    return f"{link(url, title or url)}"
+
+
+def feed_disabled(title: str | None, url: str, reason: str) -> str:
+    """For the admins: a feed newsbot stopped polling, and why."""
+    return (
+        f"⚠️ Feed disabled: {_feed_name(title, url)}\nReason: {escape(reason)}\n"
+        "It stays in the database; fix or replace it, then add it again."
+    )
+
+
+def feed_failing(title: str | None, url: str, since: datetime, reason: str) -> str:
+    """For the admins, once per outage: a feed that has been failing for a long time."""
+    return (
+        f"⚠️ Feed failing since {when(since)}: {_feed_name(title, url)}\n"
+        f"Last error: {escape(reason)}\nnewsbot keeps retrying with a growing delay."
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import Article, NewArticle
@@ -34,17 +34,29 @@ class Articles:
         self._sessions = sessions
 
     async def ingest(
-        self, feed_id: int, articles: Sequence[NewArticle], *, now: datetime, alert: bool
+        self,
+        feed_id: int,
+        articles: Sequence[NewArticle],
+        *,
+        now: datetime,
+        alertable: Collection[str] = frozenset(),
     ) -> Ingested:
-        """Store the articles not seen before; when alert is on, queue one delivery per chat.
+        """Store what is new, refresh what is known; queue alerts for new alertable identities.
 
-        The outbox rows are written in the same transaction as the articles, so a crash can
-        never leave an article stored but its alerts forgotten.
+        Known entries are never alerted again, even when edited (the edit is stored). A new
+        entry whose normalised link another article already has (the same story in another
+        feed, or a guid that changed) is stored but not alerted. The outbox rows are written in
+        the same transaction as the articles: an article is never stored without its alerts.
         """
+        batch = {article.identity: article for article in articles}  # a feed may repeat a guid
         new = deliveries = 0
         async with self._sessions.begin() as session:
-            for article in articles:
-                article_id = await self._insert(session, feed_id, article, now)
+            known = await _refresh_known(session, feed_id, batch, now)
+            for identity, article in batch.items():
+                if identity in known:
+                    continue
+                alert = identity in alertable and not await _is_repeat(session, feed_id, article)
+                article_id = await _insert(session, feed_id, article, now)
                 if article_id is None:
                     continue
                 new += 1
@@ -52,28 +64,12 @@ class Articles:
                     deliveries += await _enqueue(session, article_id, article.topics, now)
         return Ingested(new_articles=new, deliveries=deliveries)
 
-    @staticmethod
-    async def _insert(
-        session: AsyncSession, feed_id: int, article: NewArticle, now: datetime
-    ) -> int | None:
-        statement = insert_ignoring_duplicates(session, ArticleRow).values(
-            feed_id=feed_id,
-            identity=article.identity,
-            link=article.link,
-            title=article.title,
-            summary=article.summary,
-            key_points=list(article.key_points),
-            published_at=article.published_at,
-            discovered_at=now,
-        )
-        article_id = (await session.execute(statement.returning(ArticleRow.id))).scalar()
-        if article_id is None:
-            return None  # seen before: the unique (feed, identity) constraint said so
-        session.add_all(
-            ArticleTopicRow(article_id=article_id, topic=t) for t in sorted(article.topics)
-        )
-        await session.flush()
-        return int(article_id)
+    async def forget(self, unseen_since: datetime) -> int:
+        """Drop articles their feed has not listed since then (dedup memory is kept by time)."""
+        last_seen = func.coalesce(ArticleRow.last_seen_at, ArticleRow.discovered_at)
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(ArticleRow).where(last_seen < unseen_since))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def latest(self, topic: str | None = None, limit: int = 5) -> list[Article]:
         newest = func.coalesce(ArticleRow.published_at, ArticleRow.discovered_at)
@@ -94,6 +90,83 @@ class Articles:
             return await articles_from_rows(
                 session, [(row, title, url) for row, title, url in rows]
             )
+
+
+async def _refresh_known(
+    session: AsyncSession, feed_id: int, batch: dict[str, NewArticle], now: datetime
+) -> set[str]:
+    """Mark the batch's known identities as seen now; store edits. Returns those identities."""
+    if not batch:
+        return set()
+    rows = (
+        await session.execute(
+            select(ArticleRow.id, ArticleRow.identity, ArticleRow.content_hash).where(
+                ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(list(batch))
+            )
+        )
+    ).all()
+    if rows:
+        await session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id.in_([row.id for row in rows]))
+            .values(last_seen_at=now)
+        )
+    for row in rows:
+        article = batch[row.identity]
+        if article.content_hash != row.content_hash:  # edited: update in place, never re-send
+            await session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id == row.id)
+                .values(
+                    title=article.title,
+                    summary=article.summary,
+                    link=article.link,
+                    link_key=article.link_key,
+                    key_points=list(article.key_points),
+                    content_hash=article.content_hash,
+                )
+            )
+    return {row.identity for row in rows}
+
+
+async def _is_repeat(session: AsyncSession, feed_id: int, article: NewArticle) -> bool:
+    """Known under another identity: the same link in any feed, or the same text in this one."""
+    same = []
+    if article.link_key is not None:
+        same.append(ArticleRow.link_key == article.link_key)
+    if article.content_hash is not None:
+        same.append(
+            and_(ArticleRow.feed_id == feed_id, ArticleRow.content_hash == article.content_hash)
+        )
+    if not same:
+        return False
+    return await session.scalar(select(ArticleRow.id).where(or_(*same)).limit(1)) is not None
+
+
+async def _insert(
+    session: AsyncSession, feed_id: int, article: NewArticle, now: datetime
+) -> int | None:
+    statement = insert_ignoring_duplicates(session, ArticleRow).values(
+        feed_id=feed_id,
+        identity=article.identity,
+        link=article.link,
+        link_key=article.link_key,
+        content_hash=article.content_hash,
+        title=article.title,
+        summary=article.summary,
+        key_points=list(article.key_points),
+        published_at=article.published_at,
+        discovered_at=now,
+        last_seen_at=now,
+    )
+    article_id = (await session.execute(statement.returning(ArticleRow.id))).scalar()
+    if article_id is None:
+        return None  # another poller stored it a moment ago: unique (feed, identity)
+    session.add_all(
+        ArticleTopicRow(article_id=article_id, topic=topic) for topic in sorted(article.topics)
+    )
+    await session.flush()
+    return int(article_id)
 
 
 async def _enqueue(

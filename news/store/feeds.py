@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import FeedConfig, FeedState
@@ -14,7 +14,7 @@ from news.store.schema import FeedRow
 
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
-    """What one poll of one feed leaves behind; None fields keep what was stored."""
+    """What one poll of one feed leaves behind."""
 
     succeeded: bool
     next_check_at: datetime
@@ -22,6 +22,9 @@ class PollOutcome:
     etag: str | None = None
     last_modified: str | None = None
     title: str | None = None
+    min_interval_seconds: int | None = None
+    admins_told: bool = False  # the admins were just told that this feed keeps failing
+    disable: str | None = None  # stop polling, for this reason (HTTP 410, a redirect clash)
 
 
 class Feeds:
@@ -75,10 +78,17 @@ class Feeds:
         values: dict[str, object] = {"last_polled_at": now, "next_check_at": outcome.next_check_at}
         if outcome.succeeded:
             values |= {"last_success_at": now, "last_error": None, "error_count": 0}
+            values |= {"failing_since": None, "admins_told_at": None}
+            values["min_interval_seconds"] = outcome.min_interval_seconds
             if outcome.etag is not None or outcome.last_modified is not None:
                 values |= {"etag": outcome.etag, "last_modified": outcome.last_modified}
         else:
             values |= {"last_error": outcome.error, "error_count": FeedRow.error_count + 1}
+            values["failing_since"] = func.coalesce(FeedRow.failing_since, now)
+            if outcome.admins_told:
+                values["admins_told_at"] = now
+        if outcome.disable:
+            values |= {"enabled": False, "disabled_reason": outcome.disable}
         async with self._sessions.begin() as session:
             await session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(**values))
             if outcome.title:
@@ -88,6 +98,20 @@ class Feeds:
                     .where(FeedRow.id == feed_id, FeedRow.title.is_(None))
                     .values(title=outcome.title)
                 )
+
+    async def move(self, feed_id: int, new_url: str) -> bool:
+        """Follow a permanent redirect; False when another feed already has that address."""
+        async with self._sessions.begin() as session:
+            taken = await session.scalar(select(FeedRow.id).where(FeedRow.url == new_url))
+            if taken is not None and taken != feed_id:
+                return False
+            # Drop the validators: they belong to the old address's responses.
+            await session.execute(
+                update(FeedRow)
+                .where(FeedRow.id == feed_id)
+                .values(url=new_url, etag=None, last_modified=None)
+            )
+            return True
 
     async def all(self) -> list[FeedState]:
         async with self._sessions() as session:
@@ -106,4 +130,7 @@ def _state(row: FeedRow) -> FeedState:
         last_modified=row.last_modified,
         last_success_at=row.last_success_at,
         error_count=row.error_count,
+        failing_since=row.failing_since,
+        admins_told_at=row.admins_told_at,
+        min_interval_seconds=row.min_interval_seconds,
     )
