@@ -52,6 +52,7 @@ class Poller:
     clock: Callable[[], datetime]
     tell_admins: TellAdmins = nobody
     max_bytes: int = 5_000_000
+    deadline_seconds: float = 30.0  # the whole request, however slowly the bytes trickle in
     max_entry_age: timedelta = timedelta(hours=48)
     remember_for: timedelta = timedelta(days=30)
     tell_after: timedelta = timedelta(days=3)
@@ -106,6 +107,7 @@ class Poller:
             etag=feed.etag,
             last_modified=feed.last_modified,
             max_bytes=self.max_bytes,
+            deadline_seconds=self.deadline_seconds,
         )
         if isinstance(result, FetchFailed):
             await self._failed(feed, now, result)

@@ -1,0 +1,164 @@
+"""Polling against a fault-injecting feed server: each feed ends in the state the rules say."""
+
+from __future__ import annotations
+
+import resource
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from news.records import FeedConfig
+from tests.fakes.feeds import FeedServer, rss
+from tests.polling import INTERVAL, START, at, desk
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
+ITEMS = [
+    {"title": f"Story {n}", "link": f"https://news.example/{n}", "guid": f"g{n}"} for n in range(5)
+]
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+]>
+<rss version="2.0"><channel><title>&d;&d;&d;&d;&d;&d;&d;&d;</title></channel></rss>
+"""
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def test_every_fault_leaves_its_feed_in_the_documented_state(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    good = rss(ITEMS)
+    for path in ("/good", "/slow", "/e500", "/garbage", "/cut", "/e429", "/old", "/new", "/e410"):
+        feeds.serve(path, good)
+    feeds.fault("/slow", delay=5)
+    feeds.fault("/e500", status=500)
+    feeds.serve("/garbage", b"\x00\x01 this is not xml at all {][", content_type="text/xml")
+    feeds.serve("/cut", b"<?xml version='1.0'?><rss><channel><title>Cut</title><item><title>A")
+    feeds.fault("/e429", status=429, headers={"Retry-After": "600"})
+    feeds.fault("/old", status=301, headers={"Location": feeds.url("/new")})
+    feeds.fault("/e410", status=410)
+    feeds.fault("/huge", endless=True)
+    feeds.serve("/bomb", BOMB)
+    paths = [
+        "/good",
+        "/slow",
+        "/e500",
+        "/garbage",
+        "/cut",
+        "/e429",
+        "/old",
+        "/e410",
+        "/huge",
+        "/bomb",
+    ]
+    before = peak_rss_mb()
+
+    async with desk(tmp_path, client, deadline_seconds=0.5, max_bytes=5_000_000) as room:
+        await room.add_feeds(*(FeedConfig(feeds.url(p), ("World",)) for p in paths))
+        report = await room.poller.poll_due()
+        assert (report.feeds, report.failed) == (10, 8)
+        state = {p: room.feed(feeds.url(p)) for p in paths if p != "/old"}
+        moved = room.feed(feeds.url("/new"))
+
+        healthy = state["/good"]
+        assert healthy["error_count"] == 0 and healthy["last_success_at"] == at(START)
+        assert healthy["next_check_at"] == at(START + INTERVAL)
+        for path, error in [
+            ("/slow", "timed out"),
+            ("/e500", "HTTP 500"),
+            ("/garbage", "malformed XML"),
+            ("/cut", "malformed XML"),
+            ("/huge", "body over 5 MB"),
+            ("/bomb", "entity expansion"),
+        ]:
+            assert error in state[path]["last_error"], path
+            assert state[path]["error_count"] == 1 and state[path]["enabled"] == 1
+            assert state[path]["next_check_at"] == at(START + 2 * INTERVAL), path  # backoff
+        assert state["/e429"]["next_check_at"] == at(START + timedelta(seconds=600))
+        assert moved["last_success_at"] == at(START) and moved["error_count"] == 0
+        gone = state["/e410"]
+        assert (gone["enabled"], gone["disabled_reason"]) == (0, "gone (HTTP 410)")
+        assert len(room.told) == 1 and "Feed disabled" in room.told[0]
+        assert feeds.url("/e410") in room.told[0]
+
+        # A minute later only the healthy feeds are due; the failing ones wait out their backoff.
+        room.clock.advance(INTERVAL)
+        requests = {p: feeds.request_count(p) for p in ("/good", "/new", "/e500", "/e410")}
+        await room.poller.poll_due()
+        assert feeds.request_count("/good") == requests["/good"] + 1
+        assert feeds.request_count("/new") == requests["/new"] + 1  # the moved feed's new home
+        assert feeds.request_count("/e500") == requests["/e500"]
+        assert feeds.request_count("/e410") == requests["/e410"]  # disabled: never again
+        assert len(room.told) == 1
+
+    # The 50 MB stream was cut at the cap: memory grew by far less than the body.
+    assert peak_rss_mb() - before < 100
+
+
+async def test_validators_go_back_exactly_and_a_304_changes_nothing(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    feeds.serve(
+        "/feed", rss(ITEMS), etag='W/"v1-abc"', last_modified="Tue, 24 Jun 2024 09:30:00 GMT"
+    )
+    async with desk(tmp_path, client) as room:
+        await room.add_feeds(FeedConfig(feeds.url("/feed"), ("World",)))
+        await room.poller.poll_due()
+        room.clock.advance(INTERVAL)
+        report = await room.poller.poll_due()
+        assert report.new_articles == 0
+    second = feeds.requests("/feed")[1]
+    assert second["if-none-match"] == 'W/"v1-abc"'
+    assert second["if-modified-since"] == "Tue, 24 Jun 2024 09:30:00 GMT"
+
+
+async def test_publisher_ttl_slows_polling_within_bounds(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    with_ttl = rss(ITEMS).replace(b"<channel>", b"<channel><ttl>30</ttl>", 1)
+    feeds.serve("/ttl", with_ttl)
+    feeds.serve("/cache", rss(ITEMS), etag=None)
+    async with desk(tmp_path, client) as room:
+        await room.add_feeds(FeedConfig(feeds.url("/ttl")), FeedConfig(feeds.url("/cache")))
+        await room.poller.poll_due()
+        assert room.feed(feeds.url("/ttl"))["next_check_at"] == at(START + timedelta(minutes=30))
+        assert room.feed(feeds.url("/cache"))["next_check_at"] == at(START + INTERVAL)
+
+
+async def test_admins_hear_once_about_a_feed_failing_for_days(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    feeds.fault("/down", status=503)
+    async with desk(tmp_path, client) as room:
+        url = feeds.url("/down")
+        await room.add_feeds(FeedConfig(url))
+        polls = 0
+        while room.clock.now - START < timedelta(days=5):
+            await room.poller.poll_due()
+            polls += 1
+            room.clock.now = max(room.clock.now + INTERVAL, _next(room.feed(url)))
+        assert len(room.told) == 1 and "failing since" in room.told[0]
+        # The backoff kept it polite: about hourly (64 intervals), not 7,200 times a minute apart.
+        assert polls < 5 * 24 + 10
+
+        feeds.serve("/down", rss(ITEMS))  # it comes back ...
+        await room.poller.poll_due()
+        recovered = room.feed(url)
+        assert recovered["failing_since"] is None and recovered["admins_told_at"] is None
+        feeds.fault("/down", status=503)  # ... and a later outage is reported again
+        start = room.clock.now
+        while room.clock.now - start < timedelta(days=4):
+            room.clock.now = max(room.clock.now + INTERVAL, _next(room.feed(url)))
+            await room.poller.poll_due()
+        assert len(room.told) == 2
+
+
+def _next(row: dict[str, object]) -> datetime:
+    return datetime.fromisoformat(str(row["next_check_at"])).replace(tzinfo=UTC)
