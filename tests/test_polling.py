@@ -162,3 +162,17 @@ async def test_admins_hear_once_about_a_feed_failing_for_days(
 
 def _next(row: dict[str, object]) -> datetime:
     return datetime.fromisoformat(str(row["next_check_at"])).replace(tzinfo=UTC)
+
+
+async def test_one_host_is_never_sent_more_than_two_requests_at_once(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    paths = [f"/slow{n}" for n in range(6)]
+    for path in paths:
+        feeds.serve(path, rss(ITEMS))
+        feeds.fault(path, delay=0.2, body=rss(ITEMS))
+    async with desk(tmp_path, client, per_host=2, concurrency=10) as room:
+        await room.add_feeds(*(FeedConfig(feeds.url(p)) for p in paths))
+        report = await room.poller.poll_due()
+    assert (report.feeds, report.failed) == (6, 0)
+    assert feeds.most_in_flight == 2

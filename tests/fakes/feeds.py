@@ -50,6 +50,8 @@ class FeedServer:
         self._faults: dict[str, _Fault] = {}
         self._requests: dict[str, list[dict[str, str]]] = {}
         self._arrived: asyncio.Condition | None = None
+        self._in_flight = 0
+        self.most_in_flight = 0  # the most faulty (e.g. slow) requests served at once
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -152,7 +154,12 @@ class FeedServer:
         fault = self._faults.get(request.path)
         if fault is None:
             return self._answer(request.path, headers)
-        return await self._misbehave(request, fault)
+        self._in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        try:
+            return await self._misbehave(request, fault)
+        finally:
+            self._in_flight -= 1
 
     def _answer(self, path: str, headers: dict[str, str]) -> web.Response:
         served = self._served.get(path)
