@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from telegram import Update
 from telegram.error import InvalidToken
 
-from bot import logs
+from bot import feedcli, logs
 from bot.app import build_app, load_feeds_file
 from bot.settings import Settings
 from news.feedsfile import FeedsFileError
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="poll the feeds and answer chats until stopped (Ctrl+C)")
+    feedcli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "run":
         return run(settings)
+    if args.command == "feeds":
+        return feedcli.run(settings, args)
     return 2  # argparse already refused anything else
 
 
@@ -46,7 +49,7 @@ def run(settings: Settings) -> int:
             "in .env (see .env.example) or in the environment."
         )
         return 2
-    logs.configure(settings.log_level, token)
+    logs.configure(settings.log_level, token, json_lines=settings.log_format == "json")
     try:
         feeds = load_feeds_file(settings)
     except (FeedsFileError, OSError) as error:

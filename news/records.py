@@ -100,3 +100,20 @@ class Delivery:
     chat_id: int
     article: Article
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed as an admin sees it: where it is, whether it is polled, and how polling goes."""
+
+    id: int
+    url: str
+    title: str | None
+    topics: tuple[str, ...]
+    origin: str  # "file": follows the feeds file; "admin": added in chat, the CLI or OPML
+    enabled: bool
+    disabled_reason: str | None
+    last_success_at: datetime | None
+    last_error: str | None
+    error_count: int  # consecutive failed polls
+    next_check_at: datetime | None

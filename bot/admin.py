@@ -1,0 +1,118 @@
+"""Admin chat commands for feeds: /feeds, /addfeed, /removefeed.
+
+Only users listed in ADMIN_IDS get answers; anyone else gets exactly what an unknown command
+gets, so the commands do not advertise themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import ContextTypes
+
+from bot import admin_replies, replies
+from jobs.probe import Prober, Refused
+from news.store import Store
+from news.store.feeds import REMOVED_BY_ADMIN
+from news.topics import Vocabulary
+
+Context = ContextTypes.DEFAULT_TYPE
+_MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAdmin:
+    store: Store
+    vocabulary: Vocabulary
+    clock: Callable[[], datetime]
+    admins: frozenset[int]
+    prober: Prober
+
+    async def feeds(self, update: Update, context: Context) -> None:
+        if not await self._is_admin(update):
+            return
+        feeds = await self.store.feeds.health()
+        for page in admin_replies.feed_list(feeds, self.clock()):
+            await _reply(update, page)
+
+    async def addfeed(self, update: Update, context: Context) -> None:
+        if not await self._is_admin(update):
+            return
+        words = list(context.args or [])
+        if not words:
+            await _reply(update, admin_replies.addfeed_usage(self.vocabulary.names))
+            return
+        topics = parse_topics(words[1:], self.vocabulary)
+        if isinstance(topics, str):
+            await _reply(update, replies.unknown_topic(topics, self.vocabulary))
+            return
+        if update.effective_chat is not None:  # fetching can take seconds: show it is working
+            await update.effective_chat.send_action(ChatAction.TYPING)
+        probed = await self.prober.probe(words[0])
+        if isinstance(probed, Refused):
+            await _reply(update, admin_replies.refused(probed))
+            return
+        feed, change = await self.store.feeds.add(
+            probed.url, topics, probed.feed.title or None, self.clock()
+        )
+        await _reply(update, admin_replies.added(feed, probed, change))
+
+    async def removefeed(self, update: Update, context: Context) -> None:
+        if not await self._is_admin(update):
+            return
+        key = " ".join(context.args or []).strip()
+        if not key:
+            await _reply(update, admin_replies.removefeed_usage())
+            return
+        done = await self.store.feeds.disable(feed_key(key), REMOVED_BY_ADMIN)
+        if done is None:
+            await _reply(update, admin_replies.no_such_feed(key))
+            return
+        feed, was_enabled = done
+        await _reply(update, admin_replies.removed(feed, was_enabled=was_enabled))
+
+    async def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        if user is not None and user.id in self.admins:
+            return True
+        await _reply(update, replies.unknown_command())
+        return False
+
+
+def feed_key(text: str) -> int | str:
+    """A feed's number from /feeds ("3" or "#3"), else the text as its URL."""
+    number = text.removeprefix("#")
+    if number.isdecimal() and 0 < int(number) <= _MAX_FEED_NUMBER:
+        return int(number)
+    return text
+
+
+def parse_topics(words: Sequence[str], vocabulary: Vocabulary) -> tuple[str, ...] | str:
+    """Canonical topics from the words after the URL, or the first spelling that is none.
+
+    Commas separate topic names that contain spaces ("Middle East, World"); without commas each
+    word is a topic, unless all the words together are one ("Middle East").
+    """
+    text = " ".join(words).strip()
+    if not text:
+        return ()
+    whole = vocabulary.resolve(text)
+    if whole is not None:
+        return (whole,)
+    spellings = [s.strip() for s in text.split(",")] if "," in text else text.split()
+    topics: list[str] = []
+    for spelling in filter(None, spellings):
+        topic = vocabulary.resolve(spelling)
+        if topic is None:
+            return spelling
+        topics.append(topic)
+    return tuple(dict.fromkeys(topics))
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
