@@ -31,8 +31,18 @@ def from_entry(entry: Entry, *, feed_topics: Iterable[str], vocabulary: Vocabula
         topics=vocabulary.topics_of(entry.categories, feed_topics),
         key_points=points,
         link_key=normalise_link(entry.link) if entry.link else None,
-        content_hash=hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest(),
+        content_hash=edit_hash(entry),
     )
+
+
+def edit_hash(entry: Entry) -> str:
+    """A fingerprint of what the publisher wrote: equal hashes mean nothing to re-read.
+
+    Taken over the raw fields, so the poller can skip key points and plain text for every entry
+    it already knows unchanged (bench/poll.py: key points were a quarter of a changed feed's CPU).
+    """
+    text = f"{entry.title}\n{entry.summary_html}\n{entry.content_html}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def is_fresh(article: NewArticle, now: datetime, max_age: timedelta) -> bool:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
@@ -48,8 +51,9 @@ async def test_an_unknown_topic_in_the_feeds_file_stops_the_start(tmp_path: Path
     assert "Traceback" not in err.decode()
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_newsbot_run_answers_and_never_logs_the_token(
-    telegram: FakeTelegram, tmp_path: Path
+    log_format: str, telegram: FakeTelegram, tmp_path: Path
 ) -> None:
     async with FeedServer() as feeds:
         feeds.serve("/world.xml", rss([]))
@@ -64,6 +68,7 @@ async def test_newsbot_run_answers_and_never_logs_the_token(
             FEEDS_FILE=str(feeds_file),
             POLL_INTERVAL_SECONDS="1",
             LOG_LEVEL="DEBUG",
+            LOG_FORMAT=log_format,
         )
         process = await start([str(BIN / "newsbot"), "run"], tmp_path, env)
         try:
@@ -77,6 +82,13 @@ async def test_newsbot_run_answers_and_never_logs_the_token(
     log = err.decode()
     assert process.returncode == 0, log
     assert "newsbot started" in log
+    if log_format == "json":
+        events = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+        assert len(events) == len([line for line in log.splitlines() if line.strip()])
+        started = next(e for e in events if e["event"] == "newsbot started")
+        assert started["bot"] == f"@{telegram.bot_username}" and started["level"] == "INFO"
+    else:
+        assert f"newsbot started bot=@{telegram.bot_username} feeds=1 topics=World" in log
     assert telegram.token not in log
     assert telegram.token.split(":")[1] not in log
     assert (tmp_path / "newsbot.sqlite3").exists()  # the default database, in the working dir

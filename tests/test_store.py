@@ -13,6 +13,7 @@ from sqlalchemy import text
 from news.records import FeedConfig, NewArticle
 from news.store import Store
 from news.store.database import alembic_config
+from news.store.feeds import REMOVED_BY_ADMIN
 from tests.databases import database_url
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -55,6 +56,16 @@ async def test_feeds_sync_adds_updates_and_disables(store: Store) -> None:
     due = await store.feeds.due(NOW)
     assert [(f.url, f.topics) for f in due] == [(a.url, ("Politics",))]
     assert len(await store.feeds.all()) == 2  # disabled, not deleted
+
+
+async def test_a_feed_an_admin_removed_stays_off_when_the_file_is_synced_again(
+    store: Store,
+) -> None:
+    listed = FeedConfig("https://a.example/rss", ("World",))
+    await store.feeds.sync((listed,), NOW)
+    await store.feeds.disable(listed.url, REMOVED_BY_ADMIN)
+    await store.feeds.sync((listed,), NOW)  # the next start
+    assert await store.feeds.due(NOW) == []
 
 
 async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from news.store.articles import Articles, Ingested
 from news.store.chats import Chats
-from news.store.database import create_engine, migrate
+from news.store.database import create_engine, migrate, sessions_for
 from news.store.feeds import Feeds, PollOutcome
 from news.store.outbox import Outbox
+from news.store.stats import Snapshot, Stats
 
-__all__ = ["Ingested", "PollOutcome", "Store"]
+__all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +23,21 @@ class Store:
     articles: Articles
     chats: Chats
     outbox: Outbox
+    stats: Stats
 
     @classmethod
     def connect(cls, url: str) -> Store:
         """Set up the engine; nothing connects until first use, so this is safe before a loop."""
         engine = create_engine(url)
-        # expire_on_commit=False: rows are read after commit without a lazy (implicit) reload.
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        return cls(engine, Feeds(sessions), Articles(sessions), Chats(sessions), Outbox(sessions))
+        sessions = sessions_for(engine)
+        return cls(
+            engine,
+            Feeds(sessions),
+            Articles(sessions),
+            Chats(sessions),
+            Outbox(sessions),
+            Stats(sessions),
+        )
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, func, literal, or_, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import Article, NewArticle
-from news.store.database import insert_ignoring_duplicates
+from news.store import ingest
 from news.store.schema import (
     ArticleRow,
     ArticleTopicRow,
-    ChatRow,
-    DeliveryRow,
     FeedRow,
-    SubscriptionRow,
 )
 
 
@@ -27,6 +24,7 @@ from news.store.schema import (
 class Ingested:
     new_articles: int
     deliveries: int
+    stored: tuple[NewArticle, ...] = ()  # the articles that were new, in feed order
 
 
 class Articles:
@@ -40,8 +38,14 @@ class Articles:
         *,
         now: datetime,
         alertable: Collection[str] = frozenset(),
+        seen: Collection[str] = (),
+        known: Mapping[str, tuple[int, str | None]] | None = None,
     ) -> Ingested:
         """Store what is new, refresh what is known; queue alerts for new alertable identities.
+
+        `articles` are the entries that may be new or edited; `seen` every identity the feed
+        listed (their last-seen time moves on, which keeps them remembered); `known` what
+        `known()` said a moment ago, when the caller asked (one query fewer per changed feed).
 
         Known entries are never alerted again, even when edited (the edit is stored). A new
         entry whose normalised link another article already has (the same story in another
@@ -49,20 +53,36 @@ class Articles:
         the same transaction as the articles: an article is never stored without its alerts.
         """
         batch = {article.identity: article for article in articles}  # a feed may repeat a guid
-        new = deliveries = 0
         async with self._sessions.begin() as session:
-            known = await _refresh_known(session, feed_id, batch, now)
-            for identity, article in batch.items():
-                if identity in known:
-                    continue
-                alert = identity in alertable and not await _is_repeat(session, feed_id, article)
-                article_id = await _insert(session, feed_id, article, now)
-                if article_id is None:
-                    continue
-                new += 1
-                if alert and article.topics:
-                    deliveries += await _enqueue(session, article_id, article.topics, now)
-        return Ingested(new_articles=new, deliveries=deliveries)
+            if known is None:
+                known = await ingest.lookup(session, feed_id, batch)
+            await ingest.mark_seen(session, feed_id, {*seen, *known}, now)
+            await ingest.store_edits(
+                session,
+                (
+                    (known[i][0], a)
+                    for i, a in batch.items()
+                    if i in known and known[i][1] != a.content_hash
+                ),
+            )
+            new = [a for i, a in batch.items() if i not in known]
+            repeated = await ingest.repeats(session, feed_id, new)
+            ids = await ingest.insert_new(session, feed_id, new, now)
+            alert = [
+                ids[a.identity]
+                for a in new
+                if a.identity in ids and a.identity in alertable and a.identity not in repeated
+            ]
+            deliveries = await ingest.enqueue(session, alert, now)
+        stored = tuple(a for a in new if a.identity in ids)
+        return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)
+
+    async def known(
+        self, feed_id: int, identities: Collection[str]
+    ) -> dict[str, tuple[int, str | None]]:
+        """identity -> (id, content hash) of the entries this feed already gave us."""
+        async with self._sessions() as session:
+            return await ingest.lookup(session, feed_id, identities)
 
     async def forget(self, unseen_since: datetime) -> int:
         """Drop articles their feed has not listed since then (dedup memory is kept by time)."""
@@ -90,107 +110,6 @@ class Articles:
             return await articles_from_rows(
                 session, [(row, title, url) for row, title, url in rows]
             )
-
-
-async def _refresh_known(
-    session: AsyncSession, feed_id: int, batch: dict[str, NewArticle], now: datetime
-) -> set[str]:
-    """Mark the batch's known identities as seen now; store edits. Returns those identities."""
-    if not batch:
-        return set()
-    rows = (
-        await session.execute(
-            select(ArticleRow.id, ArticleRow.identity, ArticleRow.content_hash).where(
-                ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(list(batch))
-            )
-        )
-    ).all()
-    if rows:
-        await session.execute(
-            update(ArticleRow)
-            .where(ArticleRow.id.in_([row.id for row in rows]))
-            .values(last_seen_at=now)
-        )
-    for row in rows:
-        article = batch[row.identity]
-        if article.content_hash != row.content_hash:  # edited: update in place, never re-send
-            await session.execute(
-                update(ArticleRow)
-                .where(ArticleRow.id == row.id)
-                .values(
-                    title=article.title,
-                    summary=article.summary,
-                    link=article.link,
-                    link_key=article.link_key,
-                    key_points=list(article.key_points),
-                    content_hash=article.content_hash,
-                )
-            )
-    return {row.identity for row in rows}
-
-
-async def _is_repeat(session: AsyncSession, feed_id: int, article: NewArticle) -> bool:
-    """Known under another identity: the same link in any feed, or the same text in this one."""
-    same = []
-    if article.link_key is not None:
-        same.append(ArticleRow.link_key == article.link_key)
-    if article.content_hash is not None:
-        same.append(
-            and_(ArticleRow.feed_id == feed_id, ArticleRow.content_hash == article.content_hash)
-        )
-    if not same:
-        return False
-    return await session.scalar(select(ArticleRow.id).where(or_(*same)).limit(1)) is not None
-
-
-async def _insert(
-    session: AsyncSession, feed_id: int, article: NewArticle, now: datetime
-) -> int | None:
-    statement = insert_ignoring_duplicates(session, ArticleRow).values(
-        feed_id=feed_id,
-        identity=article.identity,
-        link=article.link,
-        link_key=article.link_key,
-        content_hash=article.content_hash,
-        title=article.title,
-        summary=article.summary,
-        key_points=list(article.key_points),
-        published_at=article.published_at,
-        discovered_at=now,
-        last_seen_at=now,
-    )
-    article_id = (await session.execute(statement.returning(ArticleRow.id))).scalar()
-    if article_id is None:
-        return None  # another poller stored it a moment ago: unique (feed, identity)
-    session.add_all(
-        ArticleTopicRow(article_id=article_id, topic=topic) for topic in sorted(article.topics)
-    )
-    await session.flush()
-    return int(article_id)
-
-
-async def _enqueue(
-    session: AsyncSession, article_id: int, topics: frozenset[str], now: datetime
-) -> int:
-    """One pending delivery per active chat that follows any of the topics (never two)."""
-    chats = (
-        select(
-            SubscriptionRow.chat_id,
-            literal(article_id),
-            literal("pending"),
-            literal(0),
-            literal(now, ArticleRow.discovered_at.type),
-            literal(now, ArticleRow.discovered_at.type),
-        )
-        .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id)
-        .where(SubscriptionRow.topic.in_(sorted(topics)), ChatRow.active)
-        .distinct()
-    )
-    statement = insert_ignoring_duplicates(session, DeliveryRow).from_select(
-        ["chat_id", "article_id", "state", "attempts", "next_attempt_at", "created_at"], chats
-    )
-    result = await session.execute(statement)
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 
 async def articles_from_rows(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from news.store.schema import Base
 
@@ -21,6 +29,32 @@ def create_engine(url: str) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class SerialWrites(async_sessionmaker[AsyncSession]):
+    """Sessions whose write transactions (`begin()`) take turns, for SQLite.
+
+    SQLite has one writer at a time. Without this, a write transaction that awaits between its
+    statements (while the loop parses other feeds) holds the lock long enough for other writers
+    to run out of busy_timeout: "database is locked" on healthy feeds (bench/poll.py saw it at
+    1,000 feeds). Waiting in line in the event loop costs nothing; reads still run alongside.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self._writer = asyncio.Lock()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        async with self._writer, super().begin() as session:
+            yield session
+
+
+def sessions_for(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: rows are read after commit without a lazy (implicit) reload.
+    if engine.dialect.name == "sqlite":
+        return SerialWrites(engine)
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
