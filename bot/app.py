@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,9 +13,9 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -24,12 +24,19 @@ from telegram.ext import (
 )
 
 from bot import replies
+from bot.admin import FeedAdmin
 from bot.commands import Commands
+from bot.health import HealthServer
+from bot.membership import Membership
 from bot.settings import Settings
-from jobs.deliver import Sender
+from jobs.deliver import Retries, Sender
 from jobs.fetch import make_client
+from jobs.metrics import Metrics
 from jobs.poll import Poller
+from jobs.probe import Prober
+from jobs.ratelimit import Limiter
 from news.feedsfile import FeedsFile, parse_feeds_file
+from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
 
@@ -56,7 +63,9 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
     store = Store.connect(settings.database_url)
     client = make_client(user_agent=USER_AGENT)
-    runtime = Runtime(settings, feeds, store, client, clock)
+    # One limiter for every message the bot sends: alerts, replies, apologies (issue 6).
+    limiter = Limiter(delivery_limits(settings))
+    runtime = Runtime(settings, feeds, store, client, clock, limiter=limiter)
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -67,15 +76,23 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Replies are messages too: they share Telegram's 30/s and 20/min-per-group budget.
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(limiter)
         .post_init(runtime.start)
+        .post_stop(runtime.stop_sending)  # while the bot can still send: alerts in flight end
         .post_shutdown(runtime.stop)
         .build()
     )
     commands = Commands(store, feeds.vocabulary, clock)
     for name in ("start", "help", "topics", "subscribe", "unsubscribe", "latest"):
         app.add_handler(CommandHandler(name, getattr(commands, name)))
+    prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
+    admin = FeedAdmin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
+    for name in ("feeds", "addfeed", "removefeed"):
+        # block=False: /addfeed fetches for seconds, and other chats must not wait behind it.
+        app.add_handler(CommandHandler(name, getattr(admin, name), block=False))
+    membership = Membership(store, clock)
+    app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.unknown)
@@ -93,6 +110,10 @@ class Runtime:
     store: Store
     client: httpx.AsyncClient
     clock: Clock
+    metrics: Metrics = field(default_factory=Metrics)
+    health: HealthServer | None = None
+    limiter: Limiter = field(default_factory=Limiter)
+    sender: Sender | None = None
 
     async def start(self, app: NewsApp) -> None:
         await self.store.migrate()
@@ -100,17 +121,54 @@ class Runtime:
         recovered = await self.store.outbox.recover_interrupted()
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in replies.COMMANDS])
         self._schedule(app)
-        log.info(
-            "newsbot started bot=@%s feeds=%d topics=%s requeued=%d",
-            app.bot.username,
-            len(self.feeds.feeds),
-            ",".join(self.feeds.vocabulary.names),
-            recovered,
-        )
+        await self._serve_health()
+        started = {"bot": f"@{app.bot.username}", "feeds": len(self.feeds.feeds)}
+        started |= {"topics": ",".join(self.feeds.vocabulary.names), "requeued": recovered}
+        log.info("newsbot started", extra={"fields": started})
 
     async def stop(self, app: NewsApp) -> None:
+        await self.stop_sending(app)
+        if self.health is not None:
+            await self.health.stop()
         await self.client.aclose()
         await self.store.close()
+
+    async def stop_sending(self, app: NewsApp) -> None:
+        if self.sender is not None:
+            await self.sender.stop()
+            self.sender = None
+
+    def _sender(self, app: NewsApp) -> Sender:
+        settings = self.settings
+        retries = Retries(
+            max_attempts=settings.send_max_attempts,
+            first=timedelta(seconds=settings.send_retry_seconds),
+        )
+        return Sender(
+            self.store,
+            app.bot,
+            self.limiter,
+            self.clock,
+            retries=retries,
+            paid=settings.paid_broadcast,
+            idle_seconds=settings.send_interval_seconds,
+        )
+
+    async def _serve_health(self) -> None:
+        port = self.settings.metrics_port
+        if port is None:
+            return
+        # "The last poll finished within two intervals" (issue 7), plus the ticker's own delay.
+        poll_every = timedelta(seconds=self.settings.poll_interval_seconds)
+        self.health = HealthServer(
+            self.metrics,
+            self.store,
+            self.clock,
+            deadlines={"poller": 2 * poll_every + timedelta(seconds=30)},
+            host=self.settings.metrics_host,
+            port=port,
+        )
+        await self.health.start()
 
     def _poller(self, app: NewsApp) -> Poller:
         settings = self.settings
@@ -120,7 +178,8 @@ class Runtime:
                 try:
                     await app.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
                 except TelegramError as error:  # an admin who never started the bot, say
-                    log.warning("could not tell admin=%d: %s", admin, error)
+                    problem = {"admin": admin, "error": str(error)}
+                    log.warning("admin notice failed", extra={"fields": problem})
 
         return Poller(
             self.store,
@@ -135,17 +194,19 @@ class Runtime:
             tell_after=timedelta(days=settings.feed_failing_notice_days),
             concurrency=settings.feed_concurrency,
             per_host=settings.feed_host_concurrency,
+            metrics=self.metrics,
         )
 
     def _schedule(self, app: NewsApp) -> None:
         poller = self._poller(app)
-        sender = Sender(self.store, app.bot, self.clock)
+        # One sender loop drains the outbox at Telegram's pace; the poller wakes it (issue 6).
+        sender = self.sender = self._sender(app)
+        sender.start()
 
         async def poll(_: ContextTypes.DEFAULT_TYPE) -> None:
-            await poller.poll_due()
-
-        async def send(_: ContextTypes.DEFAULT_TYPE) -> None:
-            await sender.send_due()
+            report = await poller.poll_due()
+            if report.deliveries:
+                sender.wake()
 
         assert app.job_queue is not None  # the job-queue extra is a dependency
         # One ticker for all feeds (their own next_check_at says which are due); it ticks more
@@ -153,13 +214,15 @@ class Runtime:
         tick = max(0.5, min(self.settings.poll_interval_seconds / 4, 30.0))
         once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         app.job_queue.run_repeating(poll, interval=tick, first=0, name="poll", job_kwargs=once)
-        app.job_queue.run_repeating(
-            send,
-            interval=self.settings.send_interval_seconds,
-            first=0,
-            name="send",
-            job_kwargs=once,
-        )
+
+
+def delivery_limits(settings: Settings) -> Limits:
+    return Limits(
+        overall=Rate.per_second(settings.messages_per_second),
+        private_chat=Rate.per_second(settings.private_chat_messages_per_second),
+        group=Rate.per_minute(settings.group_messages_per_minute),
+        paid=Rate.per_second(settings.paid_messages_per_second),
+    )
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,4 +232,4 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await update.effective_message.reply_text(replies.apology())
         except TelegramError as error:
-            log.warning("could not send the apology: %s", error)
+            log.warning("apology failed", extra={"fields": {"error": str(error)}})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -22,8 +22,24 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=300, ge=1)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: str = "INFO"
-    # How often the sender looks at the outbox; a second keeps alerts prompt and the DB idle.
+    # "text": one line per event with key=value fields; "json": one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
+    # The longest the idle sender waits before looking at the outbox again; alerts the poller
+    # queues wake it at once, so this only bounds how late other writers' rows are noticed.
     send_interval_seconds: float = Field(default=1.0, gt=0)
+    # Telegram's flood limits as the bot keeps them, for every message it sends, replies
+    # included (telegram-facts 1.1). Lower them if Telegram still answers 429.
+    messages_per_second: float = Field(default=30, gt=0)
+    private_chat_messages_per_second: float = Field(default=1, gt=0)
+    group_messages_per_minute: float = Field(default=20, gt=0)  # groups and channels
+    # Paid broadcasts (telegram-facts 1.1, 1.3): alerts go with allow_paid_broadcast at up to
+    # PAID_MESSAGES_PER_SECOND, billed in Stars beyond the free 30/s; needs @BotFather's consent.
+    paid_broadcast: bool = False
+    paid_messages_per_second: float = Field(default=1000, gt=0)
+    # A send that meets a 5xx, a timeout or no connection is retried after SEND_RETRY_SECONDS,
+    # doubling each time (at most 10 minutes), and failed after SEND_MAX_ATTEMPTS attempts.
+    send_max_attempts: int = Field(default=10, ge=1)
+    send_retry_seconds: float = Field(default=2.0, gt=0)
     # Feed fetching limits (issue 3): a body over this is cut and the poll counts as failed.
     feed_max_bytes: int = Field(default=5_000_000, ge=10_000)
     feed_concurrency: int = Field(default=10, ge=1)
@@ -32,8 +48,14 @@ class Settings(BaseSettings):
     max_entry_age_hours: float = Field(default=48, gt=0)
     # How long an entry's identity is remembered after its feed stopped listing it.
     seen_retention_days: float = Field(default=30, gt=0)
+    # Prometheus /metrics and /healthz on this port (none when unset); 0 picks a free port.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
     # Admins hear once about a feed that has been failing this long.
     feed_failing_notice_days: float = Field(default=3, gt=0)
+    # /addfeed and `newsbot feeds add|check|import` refuse feeds on loopback, private, link-local
+    # and cloud-metadata addresses unless this is true (a feed server on the operator's LAN).
+    allow_private_feeds: bool = False
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -1,139 +1,288 @@
-"""Drain the outbox: render each queued alert and send it, marking it sent only once accepted.
+"""Drain the outbox at Telegram's speed limit: fair across chats, in order within each chat.
 
-Chats are served concurrently, each chat's alerts one after another (in order, and within the
-one-message-a-second-per-chat limit that the rate limiter does not enforce by itself).
+One long-running loop, started with the application and stopped before it, takes the head of
+each chat's queue (news.store.outbox) when news.pacing says that chat may be written to, and
+sends it through the bot, whose jobs.ratelimit.Limiter keeps the bot-wide pace. A chat never
+has two alerts in flight, so its alerts arrive in order, and a busy group waits for its own
+budget while every other chat goes on. New alerts wake the loop at once.
+
+What Telegram's answer means (telegram-facts 1.4, 6.4):
+  accepted                      -> sent
+  429 retry_after               -> the chat (or the bot) pauses; queued again, not an attempt
+  400 migrate_to_chat_id        -> the chat moves to its supergroup id; sent there
+  403, 400 chat not found       -> chat inactive, its unsent alerts cancelled with the reason
+  400 can't parse entities      -> our bug: logged, and sent again as plain text
+  other 400                     -> failed, with the reason
+  5xx, timeouts, no connection  -> retried with doubling waits, failed after max_attempts
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections import defaultdict
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
+from jobs.ratelimit import Lane, Limiter, seconds_of
 from news import render
 from news.records import Delivery
 from news.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-# Telegram's own limit is about one message a second per chat (telegram-facts 1.1).
-PER_CHAT_GAP = 1.0
+# A head whose chat is ready within this long is sent now and waits in the limiter; later
+# ones are deferred in the outbox, so they hold no place among the alerts in flight.
+SOON = 0.25
+MOST_IN_FLIGHT = 100  # a bound on duplicates after a crash: one per alert in flight at most
+SENT_TRIES = 8  # about four minutes of a database that refuses to record "sent"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    sent: bool = False
-    gone: bool = False  # the chat cannot receive messages; its other rows were cancelled
-    retry_at: datetime | None = None
+class Retries:
+    """How long to wait after a network fault: doubling from `first`, `max_attempts` in all."""
+
+    max_attempts: int = 10
+    first: timedelta = timedelta(seconds=2)
+    longest: timedelta = timedelta(minutes=10)
+
+    def wait(self, attempts: int) -> timedelta:
+        doubled: timedelta = self.first * 2 ** max(0, attempts - 1)
+        return min(doubled, self.longest)
 
 
-SENT, FAILED, GONE = Outcome(sent=True), Outcome(), Outcome(gone=True)
-
-
-@dataclass(slots=True)
 class Sender:
-    store: Store
-    bot: Bot
-    clock: Callable[[], datetime]
-    batch: int = 200
-    max_attempts: int = MAX_ATTEMPTS
+    def __init__(
+        self,
+        store: Store,
+        bot: ExtBot[Any],
+        limiter: Limiter,
+        clock: Callable[[], datetime],
+        *,
+        retries: Retries | None = None,
+        paid: bool = False,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.store, self.bot, self.limiter, self.clock = store, bot, limiter, clock
+        self.retries = retries or Retries()
+        self.paid = paid  # allow_paid_broadcast on every alert (telegram-facts 1.1)
+        self.idle_seconds = idle_seconds  # the longest nap: rows queued elsewhere are found
+        limits = limiter.pacing.limits
+        rate = limits.paid if paid else limits.overall
+        # About a second's worth of the bot-wide rate: enough to keep it busy, no more.
+        self.capacity = max(4, min(MOST_IN_FLIGHT, math.ceil(rate.count / rate.seconds)))
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._poke = asyncio.Event()
+        self._stopping = False
+        self._loop: asyncio.Task[None] | None = None
+        self._writing = asyncio.Lock()
+        self._accepted: dict[int, datetime] = {}  # accepted by Telegram, not yet recorded
 
-    async def send_due(self) -> int:
-        deliveries = await self.store.outbox.take_due(self.clock(), limit=self.batch)
-        by_chat: dict[int, list[Delivery]] = defaultdict(list)
-        for delivery in deliveries:
-            by_chat[delivery.chat_id].append(delivery)
-        sent = await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
-        return sum(sent)
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self._stopping = False
+        self._loop = asyncio.create_task(self.run(), name="newsbot sender")
 
-    async def _send_chat(self, deliveries: list[Delivery]) -> int:
-        sent = 0
-        for index, delivery in enumerate(deliveries):
-            if index:
-                await asyncio.sleep(PER_CHAT_GAP)  # pacing real sends, not waiting for an event
-            outcome = await self._send(delivery)
-            if outcome.gone:
-                return sent
-            if outcome.retry_at is not None:
-                # Keep the chat's order: the rest wait as long as the one being retried.
-                for later in deliveries[index + 1 :]:
-                    await self.store.outbox.retry(later.id, outcome.retry_at, "behind a retry")
-                return sent
-            sent += outcome.sent
-        return sent
+    def wake(self) -> None:
+        """New rows were queued: look at the outbox now."""
+        self._poke.set()
 
-    async def _send(self, delivery: Delivery) -> Outcome:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop taking alerts; let those in flight finish (rows cut short are requeued at start)."""
+        self._stopping = True
+        self._poke.set()
+        if self._loop is not None:
+            await self._loop
+            self._loop = None
+        if self._in_flight:
+            _, late = await asyncio.wait(self._in_flight, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+
+    async def run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            self._poke.clear()
+            try:
+                busy = await self._round()
+                failures = 0
+            except Exception:  # the database went away, say: keep trying, never die silently
+                failures += 1
+                log.exception("sender round failed failures=%d", failures)
+                await self._nap(min(60.0, 2.0**failures))
+                continue
+            if not busy:
+                await self._nap(await self._until_due())
+
+    # ---------------------------------------------------------------------- rounds
+    async def _round(self) -> bool:
+        """Start the alerts whose chats are ready; False when there was nothing to do."""
+        free = self.capacity - len(self._in_flight)
+        if free < max(1, self.capacity // 2):
+            await self._nap(self.idle_seconds)  # woken as soon as an alert in flight is done
+            return True
+        now = self.clock()
+        heads = await self.store.outbox.due_heads(now, free)
+        ready, later = [], {}
+        for delivery_id, chat_id in heads:
+            wait = self.limiter.chat_wait(chat_id)
+            if math.isinf(wait):  # a reply to that chat fills its window: look again soon
+                wait = 4 * SOON
+            if wait <= SOON:
+                ready.append(delivery_id)
+            else:
+                later[delivery_id] = now + timedelta(seconds=wait)
+        if later:
+            await self._write(self.store.outbox.defer(later))
+        for delivery in await self._write(self.store.outbox.claim(ready)):
+            task = asyncio.create_task(self._deliver(delivery))
+            self._in_flight.add(task)
+            task.add_done_callback(self._done)
+        return bool(heads)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._poke.set()
+
+    async def _until_due(self) -> float:
+        due = await self.store.outbox.next_due()
+        if due is None:
+            return self.idle_seconds
+        return min(self.idle_seconds, max(0.0, (due - self.clock()).total_seconds()))
+
+    async def _nap(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._poke.wait()
+
+    # ------------------------------------------------------------------ one alert
+    async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            await self._attempt(delivery)
+        except Exception:  # a bug with one alert must neither stop the others nor lose it
+            log.exception("alert crashed delivery=%d chat=%d", delivery.id, delivery.chat_id)
+            try:
+                await self._later(delivery, "internal error (see the log)")
+            except Exception:  # the row stays "sending" and is requeued at the next start
+                log.exception("alert left in sending delivery=%d", delivery.id)
+
+    async def _attempt(self, delivery: Delivery, *, plain: bool = False) -> None:
         now = self.clock()
         try:
-            await self._send_html(delivery.chat_id, render.alert(delivery.article))
+            await self._post(delivery, plain=plain)
         except RetryAfter as error:
-            at = now + timedelta(seconds=_seconds(error.retry_after))
-            await self.store.outbox.retry(delivery.id, at, "429 too many requests")
-            return Outcome(retry_at=at)
-        except (Forbidden, ChatMigrated) as error:
-            # ChatMigrated: moving the chat to its supergroup id is left to the delivery issue.
-            await self._gone(delivery.chat_id, f"chat unreachable: {error.message}")
-            return GONE
+            wait = seconds_of(error.retry_after)
+            at = now + timedelta(seconds=wait)
+            await self._write(
+                self.store.outbox.requeue(delivery.id, at, f"429: retry after {wait:g}s")
+            )
+        except ChatMigrated as error:
+            await self._moved(delivery, error.new_chat_id, now)
+        except Forbidden as error:
+            await self._gone(delivery.chat_id, error.message)
         except BadRequest as error:
-            return await self._bad_request(delivery, error)
-        except (TimedOut, NetworkError) as error:  # after BadRequest: it subclasses NetworkError
-            return await self._later(delivery, now, f"network: {error.message}")
-        await self.store.outbox.sent(delivery.id, self.clock())
-        return SENT
+            await self._refused(delivery, error, plain=plain)
+        except TelegramError as error:  # NetworkError, TimedOut: after BadRequest, a subclass
+            await self._later(delivery, f"network: {error.message}")
+        else:
+            await self._sent(delivery)
 
-    async def _send_html(self, chat_id: int, text: str) -> None:
+    async def _sent(self, delivery: Delivery) -> None:
+        """Telegram accepted it: record that, however long it takes, for sending it again
+        would double it. Left unrecorded (the database stayed away), the row is still
+        "sending" and goes out once more after a restart, like any alert in flight.
+
+        Group commit: whoever writes takes every acceptance noted so far, so under load one
+        transaction records many alerts and few wait unrecorded (each would be a duplicate
+        after a crash)."""
+        self._accepted[delivery.id] = self.clock()
+        for tries in range(1, SENT_TRIES + 1):
+            try:
+                async with self._writing:
+                    if delivery.id not in self._accepted:
+                        return  # another alert's write took this one along
+                    batch = dict(self._accepted)
+                    await self.store.outbox.sent_all(batch)
+                    for delivery_id in batch:
+                        del self._accepted[delivery_id]
+                return
+            except Exception:
+                log.exception(
+                    "could not record a sent alert delivery=%d tries=%d", delivery.id, tries
+                )
+                await asyncio.sleep(
+                    min(30.0, 0.5 * 2**tries)
+                )  # backing off, not waiting for an event
+
+    async def _write(self, step: Coroutine[Any, Any, T]) -> T:
+        """One outbox write at a time: SQLite has one writer, and writers that queue here
+        instead of in its busy handler never starve each other past its timeout."""
+        try:
+            async with self._writing:
+                return await step
+        finally:
+            step.close()  # cancelled while queued: never started, and no "never awaited"
+
+    async def _post(self, delivery: Delivery, *, plain: bool) -> None:
+        if plain:
+            text, mode = render.plain(delivery.article), None
+        else:
+            text, mode = render.alert(delivery.article), ParseMode.HTML
         await self.bot.send_message(
-            chat_id,
+            delivery.chat_id,
             text,
-            parse_mode=ParseMode.HTML,
+            parse_mode=mode,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_paid_broadcast=True if self.paid else None,
+            rate_limit_args=Lane.ALERT,
         )
 
-    async def _bad_request(self, delivery: Delivery, error: BadRequest) -> Outcome:
+    async def _refused(self, delivery: Delivery, error: BadRequest, *, plain: bool) -> None:
         reason = error.message.lower()
         if "chat not found" in reason:
             await self._gone(delivery.chat_id, "chat not found")
-            return GONE
-        if "can't parse entities" in reason:
+        elif "can't parse entities" in reason and not plain:
             # Our renderer produced HTML Telegram refused: a bug. Log it, still deliver as text.
             log.error("telegram refused our HTML delivery=%d reason=%s", delivery.id, error.message)
-            await self.bot.send_message(
-                delivery.chat_id, render.plain(delivery.article), parse_mode=None
+            await self._attempt(delivery, plain=True)
+        else:
+            await self._write(
+                self.store.outbox.failed(delivery.id, f"bad request: {error.message}")
             )
-            await self.store.outbox.sent(delivery.id, self.clock())
-            return SENT
-        await self.store.outbox.failed(delivery.id, f"bad request: {error.message}")
-        log.error("alert refused delivery=%d reason=%s", delivery.id, error.message)
-        return FAILED
+            log.error("alert refused delivery=%d reason=%s", delivery.id, error.message)
 
-    async def _later(self, delivery: Delivery, now: datetime, reason: str) -> Outcome:
-        if delivery.attempts >= self.max_attempts:
-            await self.store.outbox.failed(delivery.id, reason)
+    async def _later(self, delivery: Delivery, reason: str) -> None:
+        if delivery.attempts >= self.retries.max_attempts:
+            await self._write(self.store.outbox.failed(delivery.id, reason))
             log.warning(
                 "alert given up delivery=%d attempts=%d reason=%s",
                 delivery.id,
                 delivery.attempts,
                 reason,
             )
-            return FAILED
-        at = now + timedelta(seconds=2**delivery.attempts)
-        await self.store.outbox.retry(delivery.id, at, reason)
-        return Outcome(retry_at=at)
+            return
+        at = self.clock() + self.retries.wait(delivery.attempts)
+        await self._write(self.store.outbox.retry(delivery.id, at, reason))
+
+    async def _moved(self, delivery: Delivery, new_chat_id: int, now: datetime) -> None:
+        """The group is a supergroup now: move the chat, then send this alert there."""
+        await self._write(self.store.chats.migrate(delivery.chat_id, new_chat_id, now))
+        await self._write(self.store.outbox.requeue(delivery.id, now, f"moved to {new_chat_id}"))
+        log.info("chat moved chat=%d to=%d", delivery.chat_id, new_chat_id)
 
     async def _gone(self, chat_id: int, reason: str) -> None:
-        await self.store.chats.deactivate(chat_id)
-        cancelled = await self.store.outbox.cancel_chat(chat_id, reason)
+        await self._write(self.store.chats.deactivate(chat_id))
+        cancelled = await self._write(
+            self.store.outbox.cancel_chat(chat_id, f"chat unreachable: {reason}")
+        )
         log.info("chat inactive chat=%d reason=%s cancelled=%d", chat_id, reason, cancelled)
-
-
-def _seconds(retry_after: int | timedelta) -> float:
-    # PTB 22 gives int seconds, or a timedelta when PTB_TIMEDELTA is set (telegram-facts 2.x).
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -38,6 +38,7 @@ async def running(settings: Settings) -> AsyncIterator[NewsApp]:
     app = build_app(settings, load_feeds_file(settings))
     await app.initialize()
     assert app.post_init is not None and app.post_shutdown is not None and app.updater
+    assert app.post_stop is not None
     await app.post_init(app)
     await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=1)
     await app.start()
@@ -46,5 +47,6 @@ async def running(settings: Settings) -> AsyncIterator[NewsApp]:
     finally:
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)
         await app.shutdown()
         await app.post_shutdown(app)

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
@@ -30,7 +31,8 @@ def story(slug: str, title: str, *, minutes_ago: int = 5) -> dict[str, object]:
 async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
     """Send a message as a user and return the bot's answer that contains `expect`."""
     before = len(telegram.messages_to(chat))
-    telegram.user_sends(chat, text)
+    kind = "private" if chat > 0 else "supergroup" if str(chat).startswith("-100") else "group"
+    telegram.user_sends(chat, text, chat_type=kind)
     return (await telegram.wait_for_message(chat, containing=expect, after=before)).text
 
 
@@ -47,7 +49,11 @@ class Newsroom:
 
 @asynccontextmanager
 async def newsroom(
-    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path, subscribers: dict[int, str]
+    telegram: FakeTelegram,
+    feeds: FeedServer,
+    tmp_path: Path,
+    subscribers: dict[int, str],
+    **settings: Any,  # overrides, e.g. faster rate limits for a test that also speeds the fake
 ) -> AsyncIterator[Newsroom]:
     room = Newsroom(
         feeds, tmp_path / "newsbot.sqlite3", [story("old", "An old story", minutes_ago=90)]
@@ -59,8 +65,8 @@ async def newsroom(
         f'[[feeds]]\nurl = "{feeds.url(FEED)}"\ntopics = ["Politics"]\n',
         encoding="utf-8",
     )
-    settings = settings_for(telegram, f"sqlite+aiosqlite:///{room.database}", feeds_file)
-    async with running(settings):
+    url = f"sqlite+aiosqlite:///{room.database}"
+    async with running(settings_for(telegram, url, feeds_file, **settings)):
         for chat, topic in subscribers.items():
             await ask(telegram, chat, f"/subscribe {topic}", "You now follow")
         await feeds.wait_for_requests(FEED, 2)  # the first poll is over: it alerted nobody

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.store.database import insert_ignoring_duplicates
-from news.store.schema import ChatRow, SubscriptionRow
+from news.store.outbox import FAILED, OPEN
+from news.store.schema import ChatRow, DeliveryRow, SubscriptionRow
 
 
 class Chats:
@@ -68,3 +69,58 @@ class Chats:
             row = await session.get(ChatRow, chat_id)
             if row is not None:
                 row.active = False
+
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
+        """A group became a supergroup with a new id (telegram-facts 1.4): its subscriptions
+        and its deliveries move there, in order and once each; the old id stays, inactive."""
+        async with self._sessions.begin() as session:
+            old = await session.get(ChatRow, old_id)
+            new = await session.get(ChatRow, new_id)
+            if new is None:
+                session.add(
+                    ChatRow(
+                        id=new_id,
+                        kind="supergroup",
+                        title=old.title if old else None,
+                        language=old.language if old else None,
+                        active=True,
+                        created_at=now,
+                    )
+                )
+            else:
+                new.active = True
+            if old is not None:
+                old.active = False
+            await session.flush()
+            await _move_subscriptions(session, old_id, new_id)
+            await _move_deliveries(session, old_id, new_id)
+
+
+async def _move_subscriptions(session: AsyncSession, old_id: int, new_id: int) -> None:
+    followed = select(
+        literal(new_id, SubscriptionRow.chat_id.type),
+        SubscriptionRow.topic,
+        SubscriptionRow.created_at,
+    ).where(SubscriptionRow.chat_id == old_id)
+    await session.execute(
+        insert_ignoring_duplicates(session, SubscriptionRow).from_select(
+            ["chat_id", "topic", "created_at"], followed
+        )
+    )
+    await session.execute(delete(SubscriptionRow).where(SubscriptionRow.chat_id == old_id))
+
+
+async def _move_deliveries(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """Rows keep their ids (so their order); an article already queued for the new id stays
+    there once, and the old id's copy of it is given up."""
+    there = select(DeliveryRow.article_id).where(DeliveryRow.chat_id == new_id)
+    await session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.chat_id == old_id, DeliveryRow.article_id.not_in(there))
+        .values(chat_id=new_id)
+    )
+    await session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.chat_id == old_id, DeliveryRow.state.in_(OPEN))
+        .values(state=FAILED, last_error=f"chat moved to supergroup {new_id}")
+    )

@@ -1,71 +1,138 @@
-"""The outbox: deliveries move pending -> sending -> sent | failed, and only one way.
+"""The outbox: deliveries move pending -> sending -> sent | failed(reason), and only one way.
 
 A row is marked sent only after Telegram accepted the message. Rows left in "sending" by a crash
 go back to pending at start: at most one duplicate per message that was in flight.
+
+Only the head of each chat's queue is handed out (its oldest unfinished row), and never while
+another of its rows is being sent: a chat's alerts arrive in order, and a chat with a long queue
+takes one place among the others, so it never starves them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from news.records import Delivery
 from news.store.articles import articles_from_rows
 from news.store.schema import ArticleRow, DeliveryRow, FeedRow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+OPEN = (PENDING, SENDING)
+# Written out, not bound: only then may SQLite and PostgreSQL use ix_deliveries_open_chat,
+# whose WHERE names these two states.
+_OPEN_STATES: list[ColumnElement[str]] = [literal_column(f"'{state}'") for state in OPEN]
+
+
+def _is_head() -> ColumnElement[bool]:
+    """The row is its chat's oldest unfinished one, and none of the chat's rows is in flight."""
+    other = aliased(DeliveryRow)
+    return ~exists().where(
+        other.chat_id == DeliveryRow.chat_id,
+        other.state.in_(_OPEN_STATES),
+        or_(other.state == SENDING, other.id < DeliveryRow.id),
+    )
 
 
 class Outbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def take_due(self, now: datetime, limit: int = 100) -> list[Delivery]:
-        """Claim due pending deliveries (oldest first), marking them as being sent."""
+    async def due_heads(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(delivery id, chat id) of chats whose next alert is due, the longest waiting first."""
+        query = (
+            select(DeliveryRow.id, DeliveryRow.chat_id)
+            .where(DeliveryRow.state == PENDING, DeliveryRow.next_attempt_at <= now, _is_head())
+            .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            return [(int(id_), int(chat)) for id_, chat in await session.execute(query)]
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest waiting head becomes due (rows behind a head wait for it)."""
+        query = select(func.min(DeliveryRow.next_attempt_at)).where(
+            DeliveryRow.state == PENDING, _is_head()
+        )
+        async with self._sessions() as session:
+            return await session.scalar(query)
+
+    async def claim(self, ids: Sequence[int]) -> list[Delivery]:
+        """Mark these pending rows as being sent; returns those this call claimed, by id."""
+        if not ids:
+            return []
         async with self._sessions.begin() as session:
-            rows = (
+            claimed = (
                 await session.execute(
-                    select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url)
-                    .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-                    .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-                    .where(DeliveryRow.state == PENDING, DeliveryRow.next_attempt_at <= now)
-                    .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id.in_(list(ids)), DeliveryRow.state == PENDING)
+                    .values(state=SENDING, attempts=DeliveryRow.attempts + 1)
+                    .returning(DeliveryRow.id)
+                    .execution_options(synchronize_session=False)
                 )
-            ).all()
-            if not rows:
-                return []
-            articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
-            claimed = [(d.id, d.chat_id, d.attempts + 1) for d, _, _, _ in rows]
-            await session.execute(
-                update(DeliveryRow)
-                .where(DeliveryRow.id.in_([id_ for id_, _, _ in claimed]))
-                .values(state=SENDING, attempts=DeliveryRow.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            return [
-                Delivery(id=id_, chat_id=chat_id, article=article, attempts=attempts)
-                for (id_, chat_id, attempts), article in zip(claimed, articles, strict=True)
-            ]
+            ).scalars()
+            return await _deliveries(session, list(claimed))
+
+    async def take_due(self, now: datetime, limit: int = 100) -> list[Delivery]:
+        """Claim the due heads (see due_heads), whatever Telegram's limits say."""
+        return await self.claim([id_ for id_, _ in await self.due_heads(now, limit)])
+
+    async def defer(self, until: Mapping[int, datetime]) -> None:
+        """Pending rows wait longer: their chat's own rate limit has no room yet."""
+        async with self._sessions.begin() as session:
+            for id_, at in until.items():
+                await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id == id_, DeliveryRow.state == PENDING)
+                    .values(next_attempt_at=at)
+                )
 
     async def sent(self, delivery_id: int, now: datetime) -> None:
-        await self._set(delivery_id, state=SENT, sent_at=now, last_error=None)
+        await self.sent_all({delivery_id: now})
+
+    async def sent_all(self, accepted: Mapping[int, datetime]) -> None:
+        """Telegram accepted these (delivery id -> when), recorded in one transaction."""
+        if not accepted:
+            return
+        rows = [
+            {"id": id_, "state": SENT, "sent_at": at, "last_error": None}
+            for id_, at in accepted.items()
+        ]
+        async with self._sessions.begin() as session:
+            await session.execute(update(DeliveryRow), rows)
 
     async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
-        await self._set(delivery_id, state=PENDING, next_attempt_at=at, last_error=error)
+        """Try again later; this attempt counts towards the limit."""
+        await self._set(
+            delivery_id, state=PENDING, next_attempt_at=at, last_error=error, only=SENDING
+        )
+
+    async def requeue(self, delivery_id: int, at: datetime, reason: str) -> None:
+        """Try again later, not counting this attempt (Telegram asked us to wait, or moved the
+        chat): an alert is never given up because Telegram was busy."""
+        await self._set(
+            delivery_id,
+            state=PENDING,
+            next_attempt_at=at,
+            last_error=reason,
+            attempts=DeliveryRow.attempts - 1,
+            only=SENDING,
+        )
 
     async def failed(self, delivery_id: int, reason: str) -> None:
         await self._set(delivery_id, state=FAILED, last_error=reason)
 
     async def cancel_chat(self, chat_id: int, reason: str) -> int:
-        """Give up every pending delivery of a chat that can no longer receive messages."""
+        """Give up every unfinished delivery of a chat that can no longer receive messages."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_([PENDING, SENDING]))
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_(OPEN))
                 .values(state=FAILED, last_error=reason)
             )
             return int(getattr(result, "rowcount", 0) or 0)
@@ -78,8 +145,30 @@ class Outbox:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
-    async def _set(self, delivery_id: int, **values: object) -> None:
+    async def _set(self, delivery_id: int, *, only: str | None = None, **values: object) -> None:
+        """Update one row; with `only`, just while it is in that state (a row cancelled
+        meanwhile, because its chat left, stays cancelled)."""
+        where = [DeliveryRow.id == delivery_id]
+        if only is not None:
+            where.append(DeliveryRow.state == only)
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values)
-            )
+            await session.execute(update(DeliveryRow).where(and_(*where)).values(**values))
+
+
+async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url)
+            .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(DeliveryRow.id.in_(ids))
+            .order_by(DeliveryRow.id)
+        )
+    ).all()
+    articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
+    return [
+        Delivery(id=d.id, chat_id=d.chat_id, article=article, attempts=d.attempts)
+        for (d, _, _, _), article in zip(rows, articles, strict=True)
+    ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -141,6 +142,16 @@ class DeliveryRow(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "article_id", name="uq_deliveries_chat_article"),
         Index("ix_deliveries_state_due", "state", "next_attempt_at"),
+        # A chat's unfinished rows, for "is this row the head of its chat's queue?" at every
+        # claim: only open rows are indexed, so a chat's long history of sent alerts costs
+        # nothing there.
+        Index(
+            "ix_deliveries_open_chat",
+            "chat_id",
+            "id",
+            sqlite_where=text("state IN ('pending', 'sending')"),
+            postgresql_where=text("state IN ('pending', 'sending')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

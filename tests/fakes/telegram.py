@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import json
 import math
+import random
 import re
 import time
 from collections import Counter, defaultdict, deque
@@ -58,6 +59,7 @@ class SentMessage:
     link_preview_disabled: bool
     disable_notification: bool
     message_thread_id: int | None
+    sent_at: float = 0.0  # the fake's clock when it accepted the message
 
     def links(self) -> list[str]:
         return [e["url"] for e in self.entities if e["type"] == "text_link"]
@@ -77,6 +79,18 @@ class _Fault:
     parameters: JSON
     remaining: int
     chat_id: int | None
+    share: float = 1.0  # of the matching requests that fail, until `remaining` have
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """What enforce_limits holds a bot to; Telegram's documented values by default (a test may
+    raise them, and the bot's own settings with them, to run quickly)."""
+
+    per_second: int = 30
+    private_burst: float = 3.0
+    private_per_second: float = 1.0
+    group_per_minute: int = 20
 
 
 class _ClientGone(Exception):
@@ -94,11 +108,13 @@ class FakeTelegram:
         *,
         bot_username: str = "newsbot_test_bot",
         enforce_limits: bool = False,
+        limits: FloodLimits = FloodLimits(),
         clock: Callable[[], float] = time.monotonic,  # injectable so limit tests need no sleeps
     ) -> None:
         self.token, self.bot_username = token, bot_username
         self.bot_id = int(token.split(":", 1)[0])
         self.enforce_limits, self._clock = enforce_limits, clock
+        self.limits = limits
         self.base_url = ""  # set by start()
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, JSON]] = []
@@ -120,6 +136,8 @@ class FakeTelegram:
         self._poll_generation = 0
         self._bot_status: dict[int, str] = {}
         self._deleted: set[int] = set()
+        self._migrated: dict[int, int] = {}  # group id -> its supergroup's id
+        self._random = random.Random(6)  # faults that hit a share of requests, reproducibly
         self._faults: list[_Fault] = []
         self._sent_times: deque[float] = deque()
         self._group_times: defaultdict[int, deque[float]] = defaultdict(deque)
@@ -299,13 +317,14 @@ class FakeTelegram:
         migrate_to_chat_id: int | None = None,
         count: int = 1,
         chat_id: int | None = None,
+        share: float = 1.0,  # below 1: that share of matching requests fails, at random
     ) -> None:
         parameters: JSON = {}
         if retry_after is not None:
             parameters["retry_after"] = retry_after
         if migrate_to_chat_id is not None:
             parameters["migrate_to_chat_id"] = migrate_to_chat_id
-        fault = _Fault(method.lower(), status, description, parameters, count, chat_id)
+        fault = _Fault(method.lower(), status, description, parameters, count, chat_id, share)
         self._faults.append(fault)
 
     def block(self, chat_id: int) -> None:
@@ -316,6 +335,29 @@ class FakeTelegram:
 
     def delete_chat(self, chat_id: int) -> None:
         self._deleted.add(chat_id)
+
+    def migrate_group(self, chat_id: int, new_chat_id: int, *, announce: bool = False) -> None:
+        """The group becomes a supergroup: sending to the old id answers 400 with
+        migrate_to_chat_id; with announce, both chats also get Telegram's service messages."""
+        self._migrated[chat_id] = new_chat_id
+        supergroup = {"id": new_chat_id, "type": "supergroup", "title": f"Test {new_chat_id}"}
+        self.chats[new_chat_id] = supergroup
+        if not announce:
+            return
+        group = self.chats.get(chat_id) or self._default_chat(chat_id, "group")
+        for chat, key, other in (
+            (group, "migrate_to_chat_id", new_chat_id),
+            (supergroup, "migrate_from_chat_id", chat_id),
+        ):
+            message = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time())}
+            message.update({"chat": chat, "from": self._user(chat["id"], None), key: other})
+            self._queue("message", message)
+
+    async def wait_until(
+        self, condition: Callable[[], bool], *, timeout: float = 10.0, what: str = "condition"
+    ) -> None:
+        """Wait until `condition()` holds, re-checked after every request the fake answers."""
+        await self._wait(lambda: True if condition() else None, timeout, lambda: f"never: {what}")
 
     # ------------------------------------------------------------------ plumbing
     def _notify(self) -> None:
@@ -396,6 +438,8 @@ class FakeTelegram:
     def _inject_fault(self, method: str, params: JSON) -> None:
         for fault in self._faults:
             if fault.method == method.lower() and fault.chat_id in (None, params.get("chat_id")):
+                if fault.share < 1 and self._random.random() >= fault.share:
+                    continue
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)
@@ -407,6 +451,12 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: chat_id is empty")
         if not isinstance(chat_id, int) or chat_id in self._deleted:
             raise ApiError(400, "Bad Request: chat not found")
+        if sending and chat_id in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat_id]},
+            )
         status = self._bot_status.get(chat_id, "member")
         if sending and status in ("kicked", "left"):
             if chat_id > 0:
@@ -424,16 +474,16 @@ class FakeTelegram:
         now = self._clock()
         while self._sent_times and self._sent_times[0] <= now - 1:
             self._sent_times.popleft()
-        wait = 1.0 if len(self._sent_times) >= 30 else 0.0
+        limits = self.limits
+        wait = 1.0 if len(self._sent_times) >= limits.per_second else 0.0
         if chat_id > 0:  # token bucket: bursts of 3, then one per second
-            tokens, at = self._private_buckets.get(chat_id, (3.0, now))
-            tokens = min(3.0, tokens + (now - at))
-            wait = max(wait, 1 - tokens)
+            tokens = self._private_tokens(chat_id, now)
+            wait = max(wait, (1 - tokens) / limits.private_per_second)
         else:
             window = self._group_times[chat_id]
             while window and window[0] <= now - 60:
                 window.popleft()
-            if len(window) >= 20:
+            if len(window) >= limits.group_per_minute:
                 wait = max(wait, window[0] + 60 - now)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
@@ -445,10 +495,14 @@ class FakeTelegram:
         now = self._clock()
         self._sent_times.append(now)
         if chat_id > 0:
-            tokens, at = self._private_buckets.get(chat_id, (3.0, now))
-            self._private_buckets[chat_id] = (min(3.0, tokens + (now - at)) - 1, now)
+            self._private_buckets[chat_id] = (self._private_tokens(chat_id, now) - 1, now)
         else:
             self._group_times[chat_id].append(now)
+
+    def _private_tokens(self, chat_id: int, now: float) -> float:
+        burst, rate = self.limits.private_burst, self.limits.private_per_second
+        tokens, at = self._private_buckets.get(chat_id, (burst, now))
+        return min(burst, tokens + (now - at) * rate)
 
     # ------------------------------------------------------------------- methods
     # Named _api_<BotApiMethod> so the method table can be built from the API names.
@@ -578,6 +632,7 @@ class FakeTelegram:
                 or _truthy(params.get("disable_web_page_preview")),
                 disable_notification=_truthy(params.get("disable_notification")),
                 message_thread_id=thread,
+                sent_at=self._clock(),
             )
         )
         self._notify()

@@ -1,0 +1,110 @@
+"""The outbox on real databases (SQLite always, PostgreSQL where one runs): queue heads, one way
+states, and a chat that moves to a supergroup."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from news.store import Store
+from news.store.schema import DeliveryRow, SubscriptionRow
+from tests.databases import database_url
+from tests.test_store import NOW, article, feed_id
+
+ANN, BOB, GROUP, SUPERGROUP = 1, 2, -5, -1005
+LATER = NOW + timedelta(minutes=1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with database_url(request.param, tmp_path) as url:
+        store = Store.connect(url)
+        await store.migrate()
+        try:
+            yield store
+        finally:
+            await store.close()
+
+
+async def queue(store: Store, chats: dict[int, str], stories: int) -> None:
+    """Each chat follows Politics; `stories` Politics articles are matched, in that order."""
+    for chat, kind in chats.items():
+        await store.chats.seen(chat, kind=kind, title=None, language=None, now=NOW)
+        await store.chats.subscribe(chat, "Politics", NOW)
+    feed = await feed_id(store)
+    await store.articles.ingest(feed, [article("old", "Politics")], now=NOW)
+    names = [f"s{n}" for n in range(stories)]
+    batch = [article(name, "Politics") for name in names]
+    await store.articles.ingest(feed, batch, now=NOW, alertable=set(names))
+
+
+async def rows(store: Store, chat: int) -> list[tuple[str, int, str | None]]:
+    async with store.engine.connect() as connection:
+        found = await connection.execute(
+            select(DeliveryRow.state, DeliveryRow.attempts, DeliveryRow.last_error)
+            .where(DeliveryRow.chat_id == chat)
+            .order_by(DeliveryRow.id)
+        )
+        return [(state, attempts, error) for state, attempts, error in found]
+
+
+async def test_each_chat_hands_out_its_oldest_alert_and_only_once_the_last_is_done(
+    store: Store,
+) -> None:
+    await queue(store, {ANN: "private", BOB: "private"}, stories=3)
+    first = await store.outbox.take_due(LATER)
+    assert sorted(d.chat_id for d in first) == [ANN, BOB]  # one each: fair
+    assert {d.article.title for d in first} == {"Headline s0"}  # the oldest: in order
+    assert await store.outbox.take_due(LATER) == []  # nothing more while they are in flight
+
+    ann = next(d for d in first if d.chat_id == ANN)
+    await store.outbox.sent(ann.id, LATER)
+    (second,) = await store.outbox.take_due(LATER)
+    assert (second.chat_id, second.article.title) == (ANN, "Headline s1")
+
+
+async def test_a_deferred_head_holds_its_chat_back_and_says_when_it_is_due(store: Store) -> None:
+    await queue(store, {ANN: "private"}, stories=2)
+    ((head, _), *_) = await store.outbox.due_heads(LATER, 10)
+    soon = LATER + timedelta(seconds=3)
+    await store.outbox.defer({head: soon})
+    assert await store.outbox.due_heads(LATER, 10) == []  # the second waits behind the first
+    assert await store.outbox.next_due() == soon
+    assert [d.id for d in await store.outbox.take_due(soon)] == [head]
+
+
+async def test_waiting_when_told_is_no_attempt_and_a_cancelled_row_stays_cancelled(
+    store: Store,
+) -> None:
+    await queue(store, {ANN: "private"}, stories=1)
+    (delivery,) = await store.outbox.take_due(LATER)
+    await store.outbox.requeue(delivery.id, LATER, "429: retry after 3s")
+    (delivery,) = await store.outbox.take_due(LATER)
+    assert delivery.attempts == 1
+    await store.outbox.cancel_chat(ANN, "chat unreachable: blocked")
+    await store.outbox.retry(delivery.id, LATER, "network: Bad Gateway")  # too late: it is off
+    assert await rows(store, ANN) == [("failed", 1, "chat unreachable: blocked")]
+
+
+async def test_a_group_moving_to_a_supergroup_takes_its_topics_and_queue_along(
+    store: Store,
+) -> None:
+    await queue(store, {GROUP: "group"}, stories=2)
+    (first,) = await store.outbox.take_due(LATER)
+    await store.chats.migrate(GROUP, SUPERGROUP, LATER)
+    await store.chats.migrate(GROUP, SUPERGROUP, LATER)  # both chats announce it: idempotent
+    await store.outbox.requeue(first.id, LATER, f"moved to {SUPERGROUP}")
+    assert await store.chats.topics(SUPERGROUP) == {"Politics"}
+    assert await store.chats.topics(GROUP) == set()
+    moved = await store.outbox.take_due(LATER)
+    assert [(d.id, d.chat_id, d.attempts) for d in moved] == [(first.id, SUPERGROUP, 1)]
+    assert await rows(store, GROUP) == []
+    async with store.engine.connect() as connection:
+        followers = await connection.scalar(
+            select(SubscriptionRow.chat_id).where(SubscriptionRow.topic == "Politics")
+        )
+    assert followers == SUPERGROUP
