@@ -29,6 +29,7 @@ from bot.commands import Commands
 from bot.health import HealthServer
 from bot.membership import Membership
 from bot.settings import Settings
+from jobs.addresses import guard
 from jobs.deliver import Retries, Sender
 from jobs.fetch import make_client
 from jobs.metrics import Metrics
@@ -63,6 +64,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
     store = Store.connect(settings.database_url)
     client = make_client(user_agent=USER_AGENT)
+    if not settings.allow_private_feeds:
+        # Every poll, redirects included, not only /addfeed: a public name can be re-pointed
+        # at an internal address later (server-side request forgery).
+        guard(client)
     # One limiter for every message the bot sends: alerts, replies, apologies (issue 6).
     limiter = Limiter(delivery_limits(settings))
     runtime = Runtime(settings, feeds, store, client, clock, limiter=limiter)

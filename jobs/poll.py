@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from jobs.addresses import PrivateAddress
 from jobs.fetch import Fetched, FetchFailed, NotModified, fetch
 from jobs.metrics import Metrics, poll_result
 from news import render
@@ -107,14 +108,17 @@ class Poller:
                 return PollReport(feeds=1, failed=1)
 
     async def _poll(self, feed: FeedState, now: datetime) -> PollReport:
-        result = await fetch(
-            self.client,
-            feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-            max_bytes=self.max_bytes,
-            deadline_seconds=self.deadline_seconds,
-        )
+        try:
+            result = await fetch(
+                self.client,
+                feed.url,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                max_bytes=self.max_bytes,
+                deadline_seconds=self.deadline_seconds,
+            )
+        except PrivateAddress as refusal:
+            result = FetchFailed(f"refused: {refusal} (ALLOW_PRIVATE_FEEDS)", None, None)
         if isinstance(result, FetchFailed):
             await self._failed(feed, now, result)
             return PollReport(feeds=1, failed=1)

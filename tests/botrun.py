@@ -24,6 +24,7 @@ def settings_for(
         "feeds_file": feeds_file,
         "poll_interval_seconds": 1,
         "send_interval_seconds": 0.2,
+        "allow_private_feeds": True,  # every test server is on 127.0.0.1
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 

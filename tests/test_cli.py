@@ -19,7 +19,8 @@ BIN = Path(sys.executable).parent
 
 def environment(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    return env | values
+    # Every test server is on 127.0.0.1, which the bot refuses to poll unless allowed.
+    return env | {"ALLOW_PRIVATE_FEEDS": "true"} | values
 
 
 async def start(args: list[str], cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:

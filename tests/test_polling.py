@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from jobs.addresses import guard
 from news.records import FeedConfig
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, START, at, desk
@@ -176,3 +177,15 @@ async def test_one_host_is_never_sent_more_than_two_requests_at_once(
         report = await room.poller.poll_due()
     assert (report.feeds, report.failed) == (6, 0)
     assert feeds.most_in_flight == 2
+
+
+async def test_a_feed_that_points_at_a_private_address_is_not_fetched(
+    feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    feeds.serve("/internal", rss(ITEMS))
+    async with desk(tmp_path, client=guard(client)) as room:  # as without ALLOW_PRIVATE_FEEDS
+        await room.add_feeds(FeedConfig(feeds.url("/internal")))
+        report = await room.poller.poll_due()
+        state = room.feed(feeds.url("/internal"))
+    assert report.failed == 1 and feeds.request_count("/internal") == 0
+    assert state["last_error"] == "refused: its host is a loopback address (ALLOW_PRIVATE_FEEDS)"
