@@ -1,4 +1,4 @@
-"""Admin chat commands for feeds: /feeds, /addfeed, /removefeed.
+"""Admin chat commands: /feeds, /addfeed, /removefeed, /status, /stats.
 
 Only users listed in ADMIN_IDS get answers; anyone else gets exactly what an unknown command
 gets, so the commands do not advertise themselves.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
@@ -25,7 +25,7 @@ _MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id
 
 
 @dataclass(frozen=True, slots=True)
-class FeedAdmin:
+class Admin:
     store: Store
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
@@ -74,6 +74,24 @@ class FeedAdmin:
             return
         feed, was_enabled = done
         await _reply(update, admin_replies.removed(feed, was_enabled=was_enabled))
+
+    async def status(self, update: Update, context: Context) -> None:
+        if not await self._is_admin(update):
+            return
+        now = self.clock()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        await _reply(update, admin_replies.status(await self.store.stats.snapshot(midnight), now))
+
+    async def stats(self, update: Update, context: Context) -> None:
+        if not await self._is_admin(update):
+            return
+        today = self.clock().date()
+        days = [today - timedelta(days=back) for back in range(6, -1, -1)]
+        since = datetime.combine(days[0], datetime.min.time(), tzinfo=UTC)
+        per_day = await self.store.stats.sent_per_day(since)
+        counts = [per_day.get(day.isoformat(), 0) for day in days]
+        snapshot = await self.store.stats.snapshot(since)
+        await _reply(update, admin_replies.stats(snapshot.subscriptions, days, counts))
 
     async def _is_admin(self, update: Update) -> bool:
         user = update.effective_user

@@ -1,14 +1,15 @@
-"""What the bot says to admins about feeds, as Telegram HTML. Every feed string is escaped."""
+"""What the bot says to admins, as Telegram HTML. Every feed string is escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
 from jobs.probe import Probed, Problem, Refused
 from news.preview import newest
 from news.records import FeedHealth
-from news.render import MAX_MESSAGE_UNITS, escape, visible_units, when
+from news.render import MAX_MESSAGE_UNITS, escape, sparkline, visible_units, when
+from news.store import Snapshot
 from news.store.feeds import Added
 from news.text import shorten
 
@@ -151,3 +152,30 @@ def removed(feed: FeedHealth, *, was_enabled: bool) -> str:
         f"Feed {name} is no longer polled, also after a restart; its articles stay. "
         f"/addfeed {escape(feed.url)} turns it back on."
     )
+
+
+def status(snapshot: Snapshot, now: datetime) -> str:
+    """/status: is everything working, at a glance."""
+    last_poll = when(snapshot.last_poll_at) if snapshot.last_poll_at else "never"
+    failing = snapshot.feeds_failing
+    return "\n".join(
+        [
+            "<b>Status</b>" + (" ⚠️" if failing else " ✅"),
+            f"Feeds: {snapshot.feeds_ok} ok, {failing} failing, {snapshot.feeds_disabled} off",
+            f"Last poll: {last_poll}",
+            f"Outbox: {snapshot.outbox_depth} waiting",
+            f"Chats receiving alerts: {snapshot.chats_active}",
+            f"Alerts sent today (UTC): {snapshot.sent_since}",
+            f"As of {when(now)}. /feeds shows each feed.",
+        ]
+    )
+
+
+def stats(subscriptions: Mapping[str, int], days: Sequence[date], sent: Sequence[int]) -> str:
+    """/stats: subscribers per topic and alerts per day for the last week."""
+    lines = ["<b>Subscribers per topic</b>"]
+    ranked = sorted(subscriptions.items(), key=lambda item: (-item[1], item[0]))
+    lines += [f"{escape(topic)}: {count}" for topic, count in ranked] or ["none yet"]
+    lines += ["", "<b>Alerts sent per day</b> (UTC, last 7 days)", sparkline(sent)]
+    lines += [f"{day:%a %d %b}: {count}" for day, count in zip(days, sent, strict=True)]
+    return "\n".join(lines)

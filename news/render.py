@@ -126,3 +126,14 @@ def feed_failing(title: str | None, url: str, since: datetime, reason: str) -> s
         f"⚠️ Feed failing since {when(since)}: {_feed_name(title, url)}\n"
         f"Last error: {escape(reason)}\nnewsbot keeps retrying with a growing delay."
     )
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """A one-line chart: "▁▃█▅" (a zero stays the lowest bar, the largest value the highest)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] for v in values)

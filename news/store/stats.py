@@ -66,6 +66,17 @@ class Stats:
                 ),
             )
 
+    async def sent_per_day(self, since: datetime) -> dict[str, int]:
+        """Alerts Telegram accepted per UTC day ("2026-11-28") since a moment."""
+        day = func.date(DeliveryRow.sent_at)
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(day, func.count())
+                .where(DeliveryRow.state == SENT, DeliveryRow.sent_at >= since)
+                .group_by(day)
+            )
+            return {str(date): int(count) for date, count in rows}
+
 
 def _feed_health() -> Case[str]:
     return case(
