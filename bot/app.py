@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot import replies
-from bot.admin import FeedAdmin
+from bot.admin import Admin
 from bot.commands import Commands
 from bot.health import HealthServer
 from bot.membership import Membership
@@ -91,8 +91,8 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     for name in ("start", "help", "topics", "subscribe", "unsubscribe", "latest"):
         app.add_handler(CommandHandler(name, getattr(commands, name)))
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
-    admin = FeedAdmin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
-    for name in ("feeds", "addfeed", "removefeed"):
+    admin = Admin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
+    for name in ("feeds", "addfeed", "removefeed", "status", "stats"):
         # block=False: /addfeed fetches for seconds, and other chats must not wait behind it.
         app.add_handler(CommandHandler(name, getattr(admin, name), block=False))
     membership = Membership(store, clock)
