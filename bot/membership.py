@@ -40,7 +40,8 @@ class Membership:
             who = "blocked by the user" if chat.type == ChatType.PRIVATE else "removed"
             await self.store.chats.deactivate(chat.id)
             cancelled = await self.store.outbox.cancel_chat(chat.id, f"bot was {who}")
-            log.info("chat inactive chat=%d reason=%s cancelled=%d", chat.id, who, cancelled)
+            gone = {"chat": chat.id, "reason": f"bot was {who}", "cancelled": cancelled}
+            log.info("chat inactive", extra={"fields": gone})
             return
         await self.store.chats.seen(
             chat.id,
@@ -49,7 +50,7 @@ class Membership:
             language=None,
             now=self.clock(),
         )
-        log.info("chat active chat=%d status=%s", chat.id, member.status)
+        log.info("chat active", extra={"fields": {"chat": chat.id, "status": member.status}})
 
     async def migrated(self, update: Update, context: Context) -> None:
         """A group became a supergroup: both chats announce it, so moving is idempotent."""
@@ -63,4 +64,4 @@ class Membership:
         else:
             return
         await self.store.chats.migrate(old, new, self.clock())
-        log.info("chat moved chat=%d to=%d", old, new)
+        log.info("chat moved", extra={"fields": {"chat": old, "to": new}})

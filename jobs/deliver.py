@@ -118,7 +118,7 @@ class Sender:
                 failures = 0
             except Exception:  # the database went away, say: keep trying, never die silently
                 failures += 1
-                log.exception("sender round failed failures=%d", failures)
+                log.exception("sender round failed", extra={"fields": {"failures": failures}})
                 await self._nap(min(60.0, 2.0**failures))
                 continue
             if not busy:
@@ -170,11 +170,11 @@ class Sender:
         try:
             await self._attempt(delivery)
         except Exception:  # a bug with one alert must neither stop the others nor lose it
-            log.exception("alert crashed delivery=%d chat=%d", delivery.id, delivery.chat_id)
+            log.exception("alert crashed", extra={"fields": _about(delivery)})
             try:
                 await self._later(delivery, "internal error (see the log)")
             except Exception:  # the row stays "sending" and is requeued at the next start
-                log.exception("alert left in sending delivery=%d", delivery.id)
+                log.exception("alert left in sending", extra={"fields": _about(delivery)})
 
     async def _attempt(self, delivery: Delivery, *, plain: bool = False) -> None:
         now = self.clock()
@@ -217,16 +217,13 @@ class Sender:
                         del self._accepted[delivery_id]
                 return
             except Exception:
-                log.exception(
-                    "could not record a sent alert delivery=%d tries=%d", delivery.id, tries
-                )
-                await asyncio.sleep(
-                    min(30.0, 0.5 * 2**tries)
-                )  # backing off, not waiting for an event
+                where = _about(delivery) | {"tries": tries}
+                log.exception("sent alert not recorded", extra={"fields": where})
+                await asyncio.sleep(min(30.0, 0.5 * 2**tries))  # a backoff, not an event
 
     async def _write(self, step: Coroutine[Any, Any, T]) -> T:
-        """One outbox write at a time: SQLite has one writer, and writers that queue here
-        instead of in its busy handler never starve each other past its timeout."""
+        """The sender's writes take turns (SQLite has one writer anyway): while one is being
+        written, acceptances pile up for the next "sent" write to record together."""
         try:
             async with self._writing:
                 return await step
@@ -253,23 +250,21 @@ class Sender:
             await self._gone(delivery.chat_id, "chat not found")
         elif "can't parse entities" in reason and not plain:
             # Our renderer produced HTML Telegram refused: a bug. Log it, still deliver as text.
-            log.error("telegram refused our HTML delivery=%d reason=%s", delivery.id, error.message)
+            problem = _about(delivery) | {"reason": error.message}
+            log.error("telegram refused our HTML", extra={"fields": problem})
             await self._attempt(delivery, plain=True)
         else:
             await self._write(
                 self.store.outbox.failed(delivery.id, f"bad request: {error.message}")
             )
-            log.error("alert refused delivery=%d reason=%s", delivery.id, error.message)
+            problem = _about(delivery) | {"reason": error.message}
+            log.error("alert refused", extra={"fields": problem})
 
     async def _later(self, delivery: Delivery, reason: str) -> None:
         if delivery.attempts >= self.retries.max_attempts:
             await self._write(self.store.outbox.failed(delivery.id, reason))
-            log.warning(
-                "alert given up delivery=%d attempts=%d reason=%s",
-                delivery.id,
-                delivery.attempts,
-                reason,
-            )
+            problem = _about(delivery) | {"attempts": delivery.attempts, "reason": reason}
+            log.warning("alert given up", extra={"fields": problem})
             return
         at = self.clock() + self.retries.wait(delivery.attempts)
         await self._write(self.store.outbox.retry(delivery.id, at, reason))
@@ -278,11 +273,16 @@ class Sender:
         """The group is a supergroup now: move the chat, then send this alert there."""
         await self._write(self.store.chats.migrate(delivery.chat_id, new_chat_id, now))
         await self._write(self.store.outbox.requeue(delivery.id, now, f"moved to {new_chat_id}"))
-        log.info("chat moved chat=%d to=%d", delivery.chat_id, new_chat_id)
+        log.info("chat moved", extra={"fields": {"chat": delivery.chat_id, "to": new_chat_id}})
 
     async def _gone(self, chat_id: int, reason: str) -> None:
         await self._write(self.store.chats.deactivate(chat_id))
         cancelled = await self._write(
             self.store.outbox.cancel_chat(chat_id, f"chat unreachable: {reason}")
         )
-        log.info("chat inactive chat=%d reason=%s cancelled=%d", chat_id, reason, cancelled)
+        gone = {"chat": chat_id, "reason": reason, "cancelled": cancelled}
+        log.info("chat inactive", extra={"fields": gone})
+
+
+def _about(delivery: Delivery) -> dict[str, object]:
+    return {"delivery": delivery.id, "chat": delivery.chat_id}

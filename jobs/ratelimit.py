@@ -128,12 +128,9 @@ class Limiter(BaseRateLimiter[Lane]):
     def _told_to_wait(self, chat: Chat, error: RetryAfter, paid: bool) -> None:
         seconds = seconds_of(error.retry_after)
         everything = self.pacing.told_to_wait(chat, self._clock(), seconds, paid=paid)
-        log.warning(
-            "telegram asked to wait chat=%s seconds=%g scope=%s",
-            chat,
-            seconds,
-            "bot" if everything else "chat",
-        )
+        scope = "bot" if everything else "chat"
+        told = {"chat": chat, "seconds": seconds, "scope": scope}
+        log.warning("telegram asked to wait", extra={"fields": told})
 
 
 def seconds_of(retry_after: int | timedelta) -> float:
