@@ -157,6 +157,7 @@ class Runtime:
             retries=retries,
             paid=settings.paid_broadcast,
             idle_seconds=settings.send_interval_seconds,
+            metrics=self.metrics,
         )
 
     async def _serve_health(self) -> None:
@@ -165,11 +166,16 @@ class Runtime:
             return
         # "The last poll finished within two intervals" (issue 7), plus the ticker's own delay.
         poll_every = timedelta(seconds=self.settings.poll_interval_seconds)
+        send_every = timedelta(seconds=self.settings.send_interval_seconds)
         self.health = HealthServer(
             self.metrics,
             self.store,
             self.clock,
-            deadlines={"poller": 2 * poll_every + timedelta(seconds=30)},
+            deadlines={
+                "poller": 2 * poll_every + timedelta(seconds=30),
+                # The sender's loop turns at least every SEND_INTERVAL_SECONDS, even idle.
+                "sender": max(timedelta(seconds=30), 10 * send_every),
+            },
             host=self.settings.metrics_host,
             port=port,
         )

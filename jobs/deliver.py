@@ -32,6 +32,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
+from jobs.metrics import Metrics
 from jobs.ratelimit import Lane, Limiter, seconds_of
 from news import render
 from news.records import Delivery
@@ -71,8 +72,10 @@ class Sender:
         retries: Retries | None = None,
         paid: bool = False,
         idle_seconds: float = 1.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store, self.bot, self.limiter, self.clock = store, bot, limiter, clock
+        self.metrics = metrics or Metrics()
         self.retries = retries or Retries()
         self.paid = paid  # allow_paid_broadcast on every alert (telegram-facts 1.1)
         self.idle_seconds = idle_seconds  # the longest nap: rows queued elsewhere are found
@@ -113,6 +116,7 @@ class Sender:
         failures = 0
         while not self._stopping:
             self._poke.clear()
+            self.metrics.beat("sender", self.clock())  # /healthz: the loop is turning
             try:
                 busy = await self._round()
                 failures = 0
@@ -181,6 +185,7 @@ class Sender:
         try:
             await self._post(delivery, plain=plain)
         except RetryAfter as error:
+            self.metrics.too_many_requests.inc()
             wait = seconds_of(error.retry_after)
             at = now + timedelta(seconds=wait)
             await self._write(
@@ -205,7 +210,14 @@ class Sender:
         Group commit: whoever writes takes every acceptance noted so far, so under load one
         transaction records many alerts and few wait unrecorded (each would be a duplicate
         after a crash)."""
-        self._accepted[delivery.id] = self.clock()
+        self._accepted[delivery.id] = now = self.clock()
+        self.metrics.sent.inc()
+        self.metrics.delivery_latency.observe(
+            (now - delivery.article.discovered_at).total_seconds()
+        )
+        log.info(
+            "alert sent", extra={"fields": _about(delivery) | {"article": delivery.article.id}}
+        )
         for tries in range(1, SENT_TRIES + 1):
             try:
                 async with self._writing:
@@ -254,6 +266,7 @@ class Sender:
             log.error("telegram refused our HTML", extra={"fields": problem})
             await self._attempt(delivery, plain=True)
         else:
+            self.metrics.failed.labels(reason="bad_request").inc()
             await self._write(
                 self.store.outbox.failed(delivery.id, f"bad request: {error.message}")
             )
@@ -262,6 +275,7 @@ class Sender:
 
     async def _later(self, delivery: Delivery, reason: str) -> None:
         if delivery.attempts >= self.retries.max_attempts:
+            self.metrics.failed.labels(reason="gave_up").inc()
             await self._write(self.store.outbox.failed(delivery.id, reason))
             problem = _about(delivery) | {"attempts": delivery.attempts, "reason": reason}
             log.warning("alert given up", extra={"fields": problem})
@@ -280,6 +294,7 @@ class Sender:
         cancelled = await self._write(
             self.store.outbox.cancel_chat(chat_id, f"chat unreachable: {reason}")
         )
+        self.metrics.failed.labels(reason="chat_unreachable").inc(max(cancelled, 1))
         gone = {"chat": chat_id, "reason": reason, "cancelled": cancelled}
         log.info("chat inactive", extra={"fields": gone})
 

@@ -32,7 +32,7 @@ async def test_healthz_and_metrics_of_a_running_bot(
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(
         "[topics]\nWorld = []\n\n"
-        f'[[feeds]]\nurl = "{feeds.url("/ok.xml")}"\n\n'
+        f'[[feeds]]\nurl = "{feeds.url("/ok.xml")}"\ntopics = ["World"]\n\n'
         f'[[feeds]]\nurl = "{feeds.url("/down.xml")}"\n'
     )
     port = free_port()
@@ -42,15 +42,22 @@ async def test_healthz_and_metrics_of_a_running_bot(
     async with running(settings), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
         await ask(telegram, 5, "/subscribe World", "You now follow World")
         await feeds.wait_for_requests("/ok.xml", 2)
+        fresh = {"title": "Two", "guid": "2", "link": "https://a.example/2"}
+        feeds.serve(
+            "/ok.xml", rss([fresh, {"title": "One", "guid": "1", "link": "https://a.example/1"}])
+        )
+        await telegram.wait_for_message(5, containing="Two")
         health = await http.get("/healthz")
         assert (health.status_code, health.text) == (200, "ok\n")
         metrics = (await http.get("/metrics")).text
     assert 'newsbot_polls_total{result="200"}' in metrics
-    assert 'newsbot_polls_total{result="error:http_5xx"} 1.0' in metrics
+    assert 'newsbot_polls_total{result="error:http_5xx"}' in metrics  # the failing feed
     assert 'newsbot_subscriptions{topic="World"} 1.0' in metrics
     assert "newsbot_active_chats 1.0" in metrics
     assert "newsbot_outbox_depth 0.0" in metrics
-    assert "newsbot_discovery_to_delivery_seconds_bucket" in metrics
+    assert "newsbot_messages_sent_total 1.0" in metrics
+    assert "newsbot_alerts_matched_total 1.0" in metrics
+    assert "newsbot_discovery_to_delivery_seconds_count 1.0" in metrics
 
 
 def test_a_fresh_start_is_healthy_until_a_deadline_passes() -> None:
