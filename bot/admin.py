@@ -1,4 +1,4 @@
-"""Admin chat commands: /feeds, /addfeed, /removefeed, /status, /stats.
+"""Admin chat commands: /feeds, /addfeed, /removefeed, /status, /stats, /broadcast.
 
 Only users listed in ADMIN_IDS get answers; anyone else gets exactly what an unknown command
 gets, so the commands do not advertise themselves.
@@ -6,11 +6,12 @@ gets, so the commands do not advertise themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
@@ -22,6 +23,7 @@ from news.topics import Vocabulary
 
 Context = ContextTypes.DEFAULT_TYPE
 _MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id
+BROADCAST_BUTTON = re.compile(r"bc:(?P<action>send|cancel):(?P<id>\d{1,10})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,60 @@ class Admin:
         counts = [per_day.get(day.isoformat(), 0) for day in days]
         snapshot = await self.store.stats.snapshot(since)
         await _reply(update, admin_replies.stats(snapshot.subscriptions, days, counts))
+
+    async def broadcast(self, update: Update, context: Context) -> None:
+        """/broadcast TEXT: a preview with Send / Cancel buttons; nothing goes out before Send."""
+        if not await self._is_admin(update) or update.effective_message is None:
+            return
+        words = (update.effective_message.text or "").split(maxsplit=1)
+        text = words[1].strip() if len(words) > 1 else ""  # keeps the admin's line breaks
+        if not text:
+            await _reply(update, admin_replies.broadcast_usage())
+            return
+        if len(text) > admin_replies.BROADCAST_LIMIT:
+            await _reply(update, admin_replies.broadcast_too_long(len(text)))
+            return
+        assert update.effective_user is not None  # _is_admin checked it
+        draft, audience = await self.store.broadcasts.draft(
+            text, update.effective_user.id, self.clock()
+        )
+        # The draft's id in the button, not the text: 64 bytes, and it survives a restart.
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        f"📢 Send to {audience}", callback_data=f"bc:send:{draft}"
+                    ),
+                    InlineKeyboardButton("Cancel", callback_data=f"bc:cancel:{draft}"),
+                ]
+            ]
+        )
+        await update.effective_message.reply_text(
+            admin_replies.broadcast_preview(text, audience),
+            parse_mode=ParseMode.HTML,
+            reply_markup=buttons,
+        )
+
+    async def broadcast_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        user = update.effective_user
+        choice = BROADCAST_BUTTON.fullmatch(query.data or "")
+        if user is None or user.id not in self.admins or choice is None:
+            await query.answer("This button is not for you.")
+            return
+        decision = await self.store.broadcasts.decide(
+            int(choice["id"]), send=choice["action"] == "send", now=self.clock()
+        )
+        if not decision.found or decision.already:
+            await query.answer("This announcement was already decided.")
+            return
+        await query.answer()
+        if decision.queued is None:
+            await query.edit_message_text(admin_replies.broadcast_cancelled())
+        else:
+            await query.edit_message_text(admin_replies.broadcast_queued(decision.queued))
 
     async def _is_admin(self, update: Update) -> bool:
         user = update.effective_user

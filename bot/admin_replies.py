@@ -179,3 +179,33 @@ def stats(subscriptions: Mapping[str, int], days: Sequence[date], sent: Sequence
     lines += ["", "<b>Alerts sent per day</b> (UTC, last 7 days)", sparkline(sent)]
     lines += [f"{day:%a %d %b}: {count}" for day, count in zip(days, sent, strict=True)]
     return "\n".join(lines)
+
+
+BROADCAST_LIMIT = 3500  # characters: the 📢 and Telegram's 4096 leave room to spare
+
+
+def broadcast_usage() -> str:
+    return (
+        "Send the announcement after the command, for example:\n"
+        "/broadcast The bot will be down for maintenance at 22:00 UTC.\n\n"
+        "You will see it and confirm it before it goes to every chat."
+    )
+
+
+def broadcast_too_long(length: int) -> str:
+    return f"That is {length} characters; an announcement can have {BROADCAST_LIMIT} at most."
+
+
+def broadcast_preview(text: str, audience: int) -> str:
+    return (
+        f"<b>Announcement to {audience} chats</b>, as they will see it:\n\n"
+        f"📢 {escape(text)}\n\nSend it?"
+    )
+
+
+def broadcast_queued(queued: int) -> str:
+    return f"📢 Announcement queued for {queued} chats; it goes out at Telegram's speed limits."
+
+
+def broadcast_cancelled() -> str:
+    return "Announcement cancelled; nobody got it."

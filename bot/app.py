@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -92,9 +93,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         app.add_handler(CommandHandler(name, getattr(commands, name)))
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
     admin = Admin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
-    for name in ("feeds", "addfeed", "removefeed", "status", "stats"):
+    for name in ("feeds", "addfeed", "removefeed", "status", "stats", "broadcast"):
         # block=False: /addfeed fetches for seconds, and other chats must not wait behind it.
         app.add_handler(CommandHandler(name, getattr(admin, name), block=False))
+    app.add_handler(CallbackQueryHandler(admin.broadcast_button, pattern=r"^bc:"))
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))

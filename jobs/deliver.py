@@ -35,7 +35,7 @@ from telegram.ext import ExtBot
 from jobs.metrics import Metrics
 from jobs.ratelimit import Lane, Limiter, seconds_of
 from news import render
-from news.records import Delivery
+from news.records import Article, Delivery
 from news.store import Store
 
 log = logging.getLogger(__name__)
@@ -212,12 +212,11 @@ class Sender:
         after a crash)."""
         self._accepted[delivery.id] = now = self.clock()
         self.metrics.sent.inc()
-        self.metrics.delivery_latency.observe(
-            (now - delivery.article.discovered_at).total_seconds()
-        )
-        log.info(
-            "alert sent", extra={"fields": _about(delivery) | {"article": delivery.article.id}}
-        )
+        item = delivery.article
+        if isinstance(item, Article):  # the histogram is about news, not announcements
+            self.metrics.delivery_latency.observe((now - item.discovered_at).total_seconds())
+        kind = "article" if isinstance(item, Article) else "broadcast"
+        log.info("alert sent", extra={"fields": _about(delivery) | {kind: item.id}})
         for tries in range(1, SENT_TRIES + 1):
             try:
                 async with self._writing:
@@ -244,9 +243,9 @@ class Sender:
 
     async def _post(self, delivery: Delivery, *, plain: bool) -> None:
         if plain:
-            text, mode = render.plain(delivery.article), None
+            text, mode = render.plain_message(delivery.article), None
         else:
-            text, mode = render.alert(delivery.article), ParseMode.HTML
+            text, mode = render.message(delivery.article), ParseMode.HTML
         await self.bot.send_message(
             delivery.chat_id,
             text,

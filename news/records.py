@@ -93,12 +93,22 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Announcement:
+    """An admin's /broadcast: plain text to every active chat, through the same outbox."""
+
+    id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
-    """One queued alert: an article for a chat, and how often sending it was tried."""
+    """One queued message for a chat (an article's alert or an announcement), and how often
+    sending it was tried."""
 
     id: int
     chat_id: int
-    article: Article
+    article: Article | Announcement
     attempts: int
 
 

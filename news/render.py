@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from news.records import Article
+from news.records import Announcement, Article
 from news.text import normalise_space, shorten
 from news.topics import hashtag
 
@@ -137,3 +137,18 @@ def sparkline(values: Sequence[int]) -> str:
     if top <= 0:
         return SPARKS[0] * len(values)
     return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] for v in values)
+
+
+def announcement(item: Announcement) -> str:
+    """An admin's /broadcast as sent to every chat: their text, shown exactly as typed."""
+    return f"📢 {escape(item.text)}"
+
+
+def message(item: Article | Announcement) -> str:
+    """Whatever the outbox holds, as Telegram HTML."""
+    return alert(item) if isinstance(item, Article) else announcement(item)
+
+
+def plain_message(item: Article | Announcement) -> str:
+    """The same without markup, for a message Telegram refused to parse."""
+    return plain(item) if isinstance(item, Article) else f"📢 {item.text}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from news.store.articles import Articles, Ingested
+from news.store.broadcasts import Broadcasts
 from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
 from news.store.feeds import Feeds, PollOutcome
@@ -24,6 +25,7 @@ class Store:
     chats: Chats
     outbox: Outbox
     stats: Stats
+    broadcasts: Broadcasts
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -37,6 +39,7 @@ class Store:
             Chats(sessions),
             Outbox(sessions),
             Stats(sessions),
+            Broadcasts(sessions),
         )
 
     async def migrate(self) -> None:

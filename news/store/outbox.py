@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from news.records import Delivery
+from news.records import Announcement, Article, Delivery
 from news.store.articles import articles_from_rows
-from news.store.schema import ArticleRow, DeliveryRow, FeedRow
+from news.store.schema import ArticleRow, BroadcastRow, DeliveryRow, FeedRow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 OPEN = (PENDING, SENDING)
@@ -160,15 +160,26 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
         return []
     rows = (
         await session.execute(
-            select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url)
-            .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url, BroadcastRow)
+            .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+            .outerjoin(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .outerjoin(BroadcastRow, BroadcastRow.id == DeliveryRow.broadcast_id)
             .where(DeliveryRow.id.in_(ids))
             .order_by(DeliveryRow.id)
         )
     ).all()
-    articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
-    return [
-        Delivery(id=d.id, chat_id=d.chat_id, article=article, attempts=d.attempts)
-        for (d, _, _, _), article in zip(rows, articles, strict=True)
-    ]
+    found = [(a, t, u) for _, a, t, u, _ in rows if a is not None]
+    articles = iter(await articles_from_rows(session, found))
+    deliveries = []
+    for delivery, article, _, _, broadcast in rows:
+        item: Article | Announcement
+        if article is not None:
+            item = next(articles)
+        else:
+            item = Announcement(broadcast.id, broadcast.text, broadcast.created_at)
+        deliveries.append(
+            Delivery(
+                id=delivery.id, chat_id=delivery.chat_id, article=item, attempts=delivery.attempts
+            )
+        )
+    return deliveries

@@ -141,6 +141,7 @@ class DeliveryRow(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("chat_id", "article_id", name="uq_deliveries_chat_article"),
+        UniqueConstraint("chat_id", "broadcast_id", name="uq_deliveries_chat_broadcast"),
         Index("ix_deliveries_state_due", "state", "next_attempt_at"),
         # A chat's unfinished rows, for "is this row the head of its chat's queue?" at every
         # claim: only open rows are indexed, so a chat's long history of sent alerts costs
@@ -156,10 +157,29 @@ class DeliveryRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("chats.id", ondelete="CASCADE"))
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # Exactly one of these: an article's alert, or an admin's announcement.
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BroadcastRow(Base):
+    """An admin's /broadcast. Stored before it is confirmed, so the confirmation button works
+    after a restart; queued (one delivery per active chat) once confirmed."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once, when confirmed or cancelled: a second press of either button changes nothing.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued: Mapped[int | None] = mapped_column(Integer)  # deliveries queued; None if cancelled
