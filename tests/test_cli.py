@@ -71,7 +71,12 @@ async def test_newsbot_run_answers_and_never_logs_the_token(
             LOG_LEVEL="DEBUG",
             LOG_FORMAT=log_format,
         )
-        process = await start([str(BIN / "newsbot"), "run"], tmp_path, env)
+        # The log goes to a file: a long-running bot at DEBUG fills a pipe nobody reads yet,
+        # and then blocks on its next log line.
+        log_file = (tmp_path / "newsbot.log").open("wb")
+        process = await asyncio.create_subprocess_exec(
+            str(BIN / "newsbot"), "run", cwd=tmp_path, env=env, stderr=log_file
+        )
         try:
             telegram.user_sends(42, "/start")
             reply = await telegram.wait_for_message(42, containing="Hi, Ann!", timeout=60)
@@ -79,8 +84,9 @@ async def test_newsbot_run_answers_and_never_logs_the_token(
             await feeds.wait_for_requests("/world.xml", 2)
         finally:
             process.send_signal(signal.SIGTERM)
-            _, err = await asyncio.wait_for(process.communicate(), 60)
-    log = err.decode()
+            await asyncio.wait_for(process.wait(), 60)
+            log_file.close()
+    log = (tmp_path / "newsbot.log").read_text(encoding="utf-8")
     assert process.returncode == 0, log
     assert "newsbot started" in log
     if log_format == "json":
