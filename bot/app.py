@@ -70,8 +70,9 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         # at an internal address later (server-side request forgery).
         guard(client)
     # One limiter for every message the bot sends: alerts, replies, apologies (issue 6).
-    limiter = Limiter(delivery_limits(settings))
-    runtime = Runtime(settings, feeds, store, client, clock, limiter=limiter)
+    metrics = Metrics()
+    limiter = Limiter(delivery_limits(settings), metrics=metrics)
+    runtime = Runtime(settings, feeds, store, client, clock, metrics=metrics, limiter=limiter)
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

@@ -184,8 +184,7 @@ class Sender:
         now = self.clock()
         try:
             await self._post(delivery, plain=plain)
-        except RetryAfter as error:
-            self.metrics.too_many_requests.inc()
+        except RetryAfter as error:  # counted in the limiter, which saw it first
             wait = seconds_of(error.retry_after)
             at = now + timedelta(seconds=wait)
             await self._write(

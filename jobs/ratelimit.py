@@ -22,6 +22,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from jobs.metrics import Metrics
 from news.pacing import Chat, Limits, Pacing
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ class Limiter(BaseRateLimiter[Lane]):
         *,
         reply_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,  # the clock asyncio's timeouts follow
+        metrics: Metrics | None = None,
     ) -> None:
         self.pacing = Pacing(limits)
+        self.metrics = metrics or Metrics()
         self._reply_retries = reply_retries
         self._clock = clock
         self._changed = asyncio.Event()
@@ -126,6 +129,7 @@ class Limiter(BaseRateLimiter[Lane]):
         self._changed = asyncio.Event()
 
     def _told_to_wait(self, chat: Chat, error: RetryAfter, paid: bool) -> None:
+        self.metrics.too_many_requests.inc()  # every 429, alerts' and replies' alike
         seconds = seconds_of(error.retry_after)
         everything = self.pacing.told_to_wait(chat, self._clock(), seconds, paid=paid)
         scope = "bot" if everything else "chat"
