@@ -3,6 +3,8 @@ the outbox at the limits; nobody else can send one."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tests.botrun import running, settings_for
@@ -11,18 +13,29 @@ from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
 
 ADMIN, ANN, BOB, CAROL = 700, 701, 702, 703
-TEXT = "Maintenance at 22:00 UTC <b>tonight</b> & tomorrow.\nBack soon!"
 
 
-async def test_an_announcement_reaches_every_active_chat_once_after_confirmation(
+@asynccontextmanager
+async def admin_bot(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
-) -> None:
+) -> AsyncIterator[None]:
+    """The real bot with one (quiet) feed and ADMIN as its operator."""
     feeds.serve("/news.xml", rss([]))
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(f'[topics]\nWorld = []\n\n[[feeds]]\nurl = "{feeds.url("/news.xml")}"\n')
     database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
     settings = settings_for(telegram, database, feeds_file, admin_ids=frozenset({ADMIN}))
     async with running(settings):
+        yield
+
+
+TEXT = "Maintenance at 22:00 UTC <b>tonight</b> & tomorrow.\nBack soon!"
+
+
+async def test_an_announcement_reaches_every_active_chat_once_after_confirmation(
+    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
+) -> None:
+    async with admin_bot(telegram, feeds, tmp_path):
         for chat in (ANN, BOB, CAROL):
             await ask(telegram, chat, "/start", "Hi")
         telegram.bot_membership_changes(CAROL, "kicked")  # Carol blocks the bot
@@ -58,12 +71,7 @@ async def test_an_announcement_reaches_every_active_chat_once_after_confirmation
 async def test_a_cancelled_or_empty_announcement_goes_nowhere(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
-    feeds.serve("/news.xml", rss([]))
-    feeds_file = tmp_path / "feeds.toml"
-    feeds_file.write_text(f'[topics]\nWorld = []\n\n[[feeds]]\nurl = "{feeds.url("/news.xml")}"\n')
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-    settings = settings_for(telegram, database, feeds_file, admin_ids=frozenset({ADMIN}))
-    async with running(settings):
+    async with admin_bot(telegram, feeds, tmp_path):
         await ask(telegram, ANN, "/start", "Hi")
         usage = await ask(telegram, ADMIN, "/broadcast", "Send the announcement after")
         assert "/broadcast The bot will be down" in usage
