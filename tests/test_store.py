@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from news.records import FeedConfig, NewArticle
-from news.store import Store
+from news.store import PollOutcome, Store
 from news.store.database import alembic_config
 from news.store.feeds import REMOVED_BY_ADMIN
 from tests.databases import database_url
@@ -65,6 +65,27 @@ async def test_a_feed_an_admin_removed_stays_off_when_the_file_is_synced_again(
     await store.feeds.sync((listed,), NOW)
     await store.feeds.disable(listed.url, REMOVED_BY_ADMIN)
     await store.feeds.sync((listed,), NOW)  # the next start
+    assert await store.feeds.due(NOW) == []
+
+
+async def test_a_moved_feed_is_the_same_feed_at_the_next_start(store: Store) -> None:
+    listed = FeedConfig("http://old.example/rss", ("World",))
+    await store.feeds.sync((listed,), NOW)
+    (feed,) = await store.feeds.all()
+    assert await store.feeds.move(feed.id, "https://new.example/rss")
+    await store.feeds.sync((listed,), NOW)  # the file still says the old address
+    assert [(f.id, f.url) for f in await store.feeds.due(NOW)] == [
+        (feed.id, "https://new.example/rss")
+    ]
+
+
+async def test_a_gone_feed_stays_off_across_restarts(store: Store) -> None:
+    listed = FeedConfig("https://gone.example/rss")
+    await store.feeds.sync((listed,), NOW)
+    (feed,) = await store.feeds.all()
+    gone = PollOutcome(succeeded=False, next_check_at=NOW, error="HTTP 410", disable="gone")
+    await store.feeds.record(feed.id, NOW, gone)
+    await store.feeds.sync((listed,), NOW)
     assert await store.feeds.due(NOW) == []
 
 

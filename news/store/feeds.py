@@ -56,7 +56,9 @@ class Feeds:
         """
         wanted = {feed.url: feed for feed in configured}
         async with self._sessions.begin() as session:
-            rows = {row.url: row for row in (await session.scalars(select(FeedRow))).all()}
+            stored = (await session.scalars(select(FeedRow))).all()
+            rows = {row.url: row for row in stored}
+            rows |= {row.listed_url: row for row in stored if row.listed_url}  # moved feeds
             for url, feed in wanted.items():
                 row = rows.get(url)
                 if row is None:
@@ -71,12 +73,16 @@ class Feeds:
                             created_at=now,
                         )
                     )
-                elif row.disabled_reason != REMOVED_BY_ADMIN:  # an admin's removal sticks
-                    row.topics = list(feed.topics)
-                    row.enabled, row.origin, row.disabled_reason = True, "file", None
+                else:
+                    row.topics, row.origin = list(feed.topics), "file"
                     row.title = feed.title or row.title
-            for url, row in rows.items():
-                if url not in wanted and row.origin == "file":
+                    # Back on only if it was off because the file had dropped it: a feed an
+                    # admin removed, or one that answered 410, stays off across restarts.
+                    if row.disabled_reason is None:
+                        row.enabled = True
+            for row in stored:
+                listed = row.url in wanted or row.listed_url in wanted
+                if not listed and row.origin == "file":
                     row.enabled = False  # feeds added by an admin are not the file's to remove
 
     async def due(self, now: datetime, limit: int = 500) -> list[FeedState]:
@@ -166,7 +172,12 @@ class Feeds:
             await session.execute(
                 update(FeedRow)
                 .where(FeedRow.id == feed_id)
-                .values(url=new_url, etag=None, last_modified=None)
+                .values(
+                    url=new_url,
+                    listed_url=func.coalesce(FeedRow.listed_url, FeedRow.url),
+                    etag=None,
+                    last_modified=None,
+                )
             )
             return True
 

@@ -61,6 +61,9 @@ class FeedRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
+    # The address the feeds file (or an admin) gave, once a 301/308 moved `url` elsewhere:
+    # the next start must recognise the file's old URL as this same feed.
+    listed_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     title: Mapped[str | None] = mapped_column(Text)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,50 @@
+"""Upgrading a database that holds data keeps the data (SQLite rebuilds tables in batch mode,
+where a careless migration could cascade-delete every article)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+
+from news.store.database import alembic_config, create_engine
+
+ROWS = {"feeds": 1, "articles": 1, "article_topics": 1, "chats": 1, "subscriptions": 1}
+
+
+async def upgrade(path: Path, revision: str) -> None:
+    """As the bot does at start: its own engine (foreign keys on), Alembic on its connection."""
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    await engine.dispose()
+
+
+async def test_upgrading_from_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    await upgrade(path, "0001")
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute(
+            "INSERT INTO feeds (id, url, topics, enabled, error_count, created_at)"
+            " VALUES (1, 'https://a.example/rss', '[]', 1, 0, '2026-01-01 00:00:00')"
+        )
+        db.execute(
+            "INSERT INTO articles (id, feed_id, identity, title, summary, key_points,"
+            " discovered_at) VALUES (1, 1, 'guid:1', 'T', '', '[]', '2026-01-01 00:00:00')"
+        )
+        db.execute("INSERT INTO article_topics VALUES (1, 'World')")
+        db.execute("INSERT INTO chats VALUES (5, 'private', NULL, NULL, 1, '2026-01-01 00:00:00')")
+        db.execute("INSERT INTO subscriptions VALUES (5, 'World', '2026-01-01 00:00:00')")
+        db.execute(
+            "INSERT INTO deliveries (chat_id, article_id, state, attempts, next_attempt_at,"
+            " created_at) VALUES (5, 1, 'sent', 1, '2026-01-01', '2026-01-01')"
+        )
+    await upgrade(path, "head")
+    with sqlite3.connect(path) as db:
+        counts = {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ROWS
+        }
+        assert db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 1
+    assert counts == ROWS
