@@ -13,7 +13,7 @@ from sqlalchemy import select
 from news.store import Store
 from news.store.schema import DeliveryRow, SubscriptionRow
 from tests.databases import database_url
-from tests.test_store import NOW, article, feed_id
+from tests.test_store import NOW, article, feed_id, take_due
 
 ANN, BOB, GROUP, SUPERGROUP = 1, 2, -5, -1005
 LATER = NOW + timedelta(minutes=1)
@@ -56,14 +56,14 @@ async def test_each_chat_hands_out_its_oldest_alert_and_only_once_the_last_is_do
     store: Store,
 ) -> None:
     await queue(store, {ANN: "private", BOB: "private"}, stories=3)
-    first = await store.outbox.take_due(LATER)
+    first = await take_due(store, LATER)
     assert sorted(d.chat_id for d in first) == [ANN, BOB]  # one each: fair
     assert {d.article.title for d in first} == {"Headline s0"}  # the oldest: in order
-    assert await store.outbox.take_due(LATER) == []  # nothing more while they are in flight
+    assert await take_due(store, LATER) == []  # nothing more while they are in flight
 
     ann = next(d for d in first if d.chat_id == ANN)
-    await store.outbox.sent(ann.id, LATER)
-    (second,) = await store.outbox.take_due(LATER)
+    await store.outbox.sent_all({ann.id: LATER})
+    (second,) = await take_due(store, LATER)
     assert (second.chat_id, second.article.title) == (ANN, "Headline s1")
 
 
@@ -74,16 +74,16 @@ async def test_a_deferred_head_holds_its_chat_back_and_says_when_it_is_due(store
     await store.outbox.defer({head: soon})
     assert await store.outbox.due_heads(LATER, 10) == []  # the second waits behind the first
     assert await store.outbox.next_due() == soon
-    assert [d.id for d in await store.outbox.take_due(soon)] == [head]
+    assert [d.id for d in await take_due(store, soon)] == [head]
 
 
 async def test_waiting_when_told_is_no_attempt_and_a_cancelled_row_stays_cancelled(
     store: Store,
 ) -> None:
     await queue(store, {ANN: "private"}, stories=1)
-    (delivery,) = await store.outbox.take_due(LATER)
+    (delivery,) = await take_due(store, LATER)
     await store.outbox.requeue(delivery.id, LATER, "429: retry after 3s")
-    (delivery,) = await store.outbox.take_due(LATER)
+    (delivery,) = await take_due(store, LATER)
     assert delivery.attempts == 1
     await store.outbox.cancel_chat(ANN, "chat unreachable: blocked")
     await store.outbox.retry(delivery.id, LATER, "network: Bad Gateway")  # too late: it is off
@@ -94,13 +94,13 @@ async def test_a_group_moving_to_a_supergroup_takes_its_topics_and_queue_along(
     store: Store,
 ) -> None:
     await queue(store, {GROUP: "group"}, stories=2)
-    (first,) = await store.outbox.take_due(LATER)
+    (first,) = await take_due(store, LATER)
     await store.chats.migrate(GROUP, SUPERGROUP, LATER)
     await store.chats.migrate(GROUP, SUPERGROUP, LATER)  # both chats announce it: idempotent
     await store.outbox.requeue(first.id, LATER, f"moved to {SUPERGROUP}")
     assert await store.chats.topics(SUPERGROUP) == {"Politics"}
     assert await store.chats.topics(GROUP) == set()
-    moved = await store.outbox.take_due(LATER)
+    moved = await take_due(store, LATER)
     assert [(d.id, d.chat_id, d.attempts) for d in moved] == [(first.id, SUPERGROUP, 1)]
     assert await rows(store, GROUP) == []
     async with store.engine.connect() as connection:

@@ -10,13 +10,18 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from news.records import FeedConfig, NewArticle
+from news.records import Delivery, FeedConfig, NewArticle
 from news.store import PollOutcome, Store
 from news.store.database import alembic_config
 from news.store.feeds import REMOVED_BY_ADMIN
 from tests.databases import database_url
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+async def take_due(store: Store, now: datetime) -> list[Delivery]:
+    """What the sender does before it paces: claim every chat's due head."""
+    return await store.outbox.claim([id_ for id_, _ in await store.outbox.due_heads(now, 100)])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -106,11 +111,11 @@ async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) 
     result = await store.articles.ingest(feed, batch, now=later, alertable={"old", "new"})
     assert (result.new_articles, result.deliveries) == (1, 2)
 
-    due = await store.outbox.take_due(later)
+    due = await take_due(store, later)
     assert sorted(d.chat_id for d in due) == [1, 2]
     assert {d.article.title for d in due} == {"Headline new"}
     assert due[0].article.topics == ("Politics", "World")
-    assert await store.outbox.take_due(later) == []  # claimed rows are not handed out twice
+    assert await take_due(store, later) == []  # claimed rows are not handed out twice
 
 
 async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store: Store) -> None:
@@ -120,13 +125,13 @@ async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store:
         await store.chats.subscribe(chat, "Politics", NOW)
     await store.chats.deactivate(2)
     await store.articles.ingest(feed, [article("a", "Politics")], now=NOW, alertable={"a"})
-    (delivery,) = await store.outbox.take_due(NOW)
+    (delivery,) = await take_due(store, NOW)
     assert delivery.chat_id == 1
     # The process dies while sending: at the next start the row is pending again.
     assert await store.outbox.recover_interrupted() == 1
-    (again,) = await store.outbox.take_due(NOW)
+    (again,) = await take_due(store, NOW)
     assert again.id == delivery.id and again.attempts == 2
-    await store.outbox.sent(again.id, NOW)
+    await store.outbox.sent_all({again.id: NOW})
     assert await store.outbox.recover_interrupted() == 0
 
 

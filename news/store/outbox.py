@@ -78,10 +78,6 @@ class Outbox:
             ).scalars()
             return await _deliveries(session, list(claimed))
 
-    async def take_due(self, now: datetime, limit: int = 100) -> list[Delivery]:
-        """Claim the due heads (see due_heads), whatever Telegram's limits say."""
-        return await self.claim([id_ for id_, _ in await self.due_heads(now, limit)])
-
     async def defer(self, until: Mapping[int, datetime]) -> None:
         """Pending rows wait longer: their chat's own rate limit has no room yet."""
         async with self._sessions.begin() as session:
@@ -91,9 +87,6 @@ class Outbox:
                     .where(DeliveryRow.id == id_, DeliveryRow.state == PENDING)
                     .values(next_attempt_at=at)
                 )
-
-    async def sent(self, delivery_id: int, now: datetime) -> None:
-        await self.sent_all({delivery_id: now})
 
     async def sent_all(self, accepted: Mapping[int, datetime]) -> None:
         """Telegram accepted these (delivery id -> when), recorded in one transaction."""
