@@ -83,13 +83,20 @@ async def fetch(
     last_modified: str | None = None,
     max_bytes: int = 5_000_000,
     deadline_seconds: float = 30.0,
+    accept: str | None = None,
 ) -> FetchResult:
-    """GET one feed, conditionally when validators from the last fetch are known."""
+    """GET one feed, conditionally when validators from the last fetch are known.
+
+    `accept` replaces the client's feed-first Accept header (an article page asks for HTML).
+    """
     if not url.lower().startswith(("http://", "https://")):
         return FetchFailed("unsupported URL scheme", None, None)
+    headers = _conditional_headers(etag, last_modified)
+    if accept is not None:
+        headers["Accept"] = accept
     try:
         async with asyncio.timeout(deadline_seconds):
-            return await _get(client, url, _conditional_headers(etag, last_modified), max_bytes)
+            return await _get(client, url, headers, max_bytes)
     except (TimeoutError, httpx.TimeoutException):
         return FetchFailed("timed out", None, None)
     except httpx.TooManyRedirects:

@@ -10,8 +10,8 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -20,11 +20,14 @@ import httpx
 from jobs.addresses import PrivateAddress
 from jobs.fetch import Fetched, FetchFailed, NotModified, fetch
 from jobs.metrics import Metrics, poll_result
+from jobs.page import PageReader
 from news import render
 from news.article import edit_hash, from_entry, is_fresh
 from news.feedparse import FeedParseError, parse_feed
 from news.identity import entry_identity
-from news.records import FeedState, ParsedFeed
+from news.keypoints import labels_with
+from news.page import is_teaser
+from news.records import Entry, FeedState, NewArticle, ParsedFeed
 from news.schedule import Policy, next_check
 from news.store import PollOutcome, Store
 from news.store.feeds import Success
@@ -64,6 +67,8 @@ class Poller:
     per_host: int = 2  # polite to publishers that serve many of our feeds from one host
     draw: Callable[[], float] = field(default=lambda: random.uniform(-1.0, 1.0))  # noqa: S311
     metrics: Metrics = field(default_factory=Metrics)
+    page_deadline_seconds: float = 10.0  # an article page, read for a teaser's key points
+    pages: PageReader = field(init=False)
     _limit: asyncio.Semaphore = field(init=False)
     _hosts: defaultdict[str, asyncio.Semaphore] = field(init=False)
     _forgot_at: datetime | None = field(default=None, init=False)
@@ -72,6 +77,14 @@ class Poller:
     def __post_init__(self) -> None:
         self._limit = asyncio.Semaphore(self.concurrency)
         self._hosts = defaultdict(lambda: asyncio.Semaphore(self.per_host))
+        # Same client (and so the same private-address guard) and size cap as the feeds; no more
+        # pages in flight than feeds.
+        self.pages = PageReader(
+            self.client,
+            max_bytes=self.max_bytes,
+            deadline_seconds=self.page_deadline_seconds,
+            concurrency=self.concurrency,
+        )
 
     async def poll_due(self) -> PollReport:
         now = self.clock()
@@ -135,16 +148,23 @@ class Poller:
         # Only entries that are new or edited are worth key points and plain text.
         identities = [entry_identity(entry) for entry in parsed.entries]
         known = await self.store.articles.known(feed.id, identities)
-        articles = [
-            from_entry(entry, feed_topics=feed.topics, vocabulary=self.vocabulary)
+        changed = [
+            entry
             for entry, identity in zip(parsed.entries, identities, strict=True)
             if identity not in known or known[identity][1] != edit_hash(entry)
+        ]
+        labels = labels_with(feed.key_point_labels)
+        articles = [
+            from_entry(entry, feed_topics=feed.topics, vocabulary=self.vocabulary, labels=labels)
+            for entry in changed
         ]
         # The first successful poll only records what is there: no flood of old news. Later,
         # entries dated beyond MAX_ENTRY_AGE are recorded but never alerted.
         alertable = set()
         if feed.last_success_at is not None:
             alertable = {a.identity for a in articles if is_fresh(a, now, self.max_entry_age)}
+        if feed.fetch_article and alertable:
+            articles = await self._read_pages(feed, changed, articles, alertable, known, labels)
         ingested = await self.store.articles.ingest(
             feed.id, articles, now=now, alertable=alertable, seen=identities, known=known
         )
@@ -160,6 +180,48 @@ class Poller:
         return PollReport(
             feeds=1, new_articles=ingested.new_articles, deliveries=ingested.deliveries
         )
+
+    async def _read_pages(
+        self,
+        feed: FeedState,
+        entries: list[Entry],
+        articles: list[NewArticle],
+        alertable: set[str],
+        known: Mapping[str, object],
+        labels: tuple[str, ...],
+    ) -> list[NewArticle]:
+        """Key points from the article pages of new teaser entries that will be alerted.
+
+        Only those: the points are what an alert shows, and a feed's first poll (which alerts
+        nobody) would otherwise download a page for every entry it lists. Edited entries keep
+        the points they have, so a page is asked for once per article.
+        """
+        wanted = [
+            index
+            for index, (entry, article) in enumerate(zip(entries, articles, strict=True))
+            if article.identity in alertable
+            and article.identity not in known
+            and entry.link
+            and is_teaser(entry, labels)
+        ]
+        if not wanted:
+            return articles
+        found = await asyncio.gather(
+            *(
+                self.pages.points(
+                    entries[index].link or "",
+                    title=entries[index].title,
+                    labels=labels,
+                    fallback=articles[index].key_points,
+                    feed=feed.url,
+                )
+                for index in wanted
+            )
+        )
+        read = list(articles)
+        for index, points in zip(wanted, found, strict=True):
+            read[index] = replace(read[index], key_points=points)
+        return read
 
     async def _moved(self, feed: FeedState, now: datetime, result: Fetched) -> bool:
         """Follow a 301/308 for good: the next poll asks the new address (feedparser's advice)."""

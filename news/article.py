@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from news.identity import entry_identity, normalise_link
-from news.keypoints import key_points
+from news.keypoints import DEFAULT_LABELS, key_points
 from news.records import Entry, NewArticle
 from news.text import plain_text, shorten
 from news.topics import Vocabulary
@@ -15,10 +15,20 @@ from news.topics import Vocabulary
 SUMMARY_LIMIT = 1000
 
 
-def from_entry(entry: Entry, *, feed_topics: Iterable[str], vocabulary: Vocabulary) -> NewArticle:
+def from_entry(
+    entry: Entry,
+    *,
+    feed_topics: Iterable[str],
+    vocabulary: Vocabulary,
+    labels: Sequence[str] = DEFAULT_LABELS,
+) -> NewArticle:
+    """`labels`: the key-point labels to look for (news.keypoints.labels_with a feed's own)."""
     summary = shorten(plain_text(entry.summary_html or entry.content_html), SUMMARY_LIMIT)
     points = key_points(
-        title=entry.title, content_html=entry.content_html, summary_html=entry.summary_html
+        title=entry.title,
+        content_html=entry.content_html,
+        summary_html=entry.summary_html,
+        labels=labels,
     )
     # A headline is what the alert leads with; an untitled entry (some blogs) borrows its text.
     title = entry.title.strip() or shorten(summary, 120) or (entry.link or "Untitled")

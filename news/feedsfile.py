@@ -6,6 +6,7 @@ Parsing is pure (text in, values out) so that a wrong file fails at start with t
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from news.records import FeedConfig
@@ -76,7 +77,47 @@ def _feed(raw: object, index: int, vocabulary: Vocabulary, text: str, source: st
         url=url,
         topics=tuple(dict.fromkeys(topics)),
         title=title if isinstance(title, str) else None,
+        labels=_labels(raw, url, lambda: _where(text, index, "labels", source)),
+        fetch_article=_flag(raw, url, lambda: _where(text, index, "fetch_article", source)),
     )
+
+
+def _labels(raw: dict[str, object], url: str, where: Callable[[], str]) -> tuple[str, ...]:
+    """Extra key-point labels: a list of non-empty strings, kept in order without repeats."""
+    value = raw.get("labels", [])
+    if not isinstance(value, list) or not all(isinstance(label, str) for label in value):
+        raise FeedsFileError(
+            f'{where()}: labels for {url} must be a list of strings, like ["Summary"]'
+        )
+    labels = tuple(dict.fromkeys(" ".join(label.split()) for label in value))
+    if "" in labels:
+        raise FeedsFileError(f"{where()}: an empty label for {url} would match no heading")
+    return labels
+
+
+def _flag(raw: dict[str, object], url: str, where: Callable[[], str]) -> bool:
+    value = raw.get("fetch_article", False)
+    # TOML has real booleans; "yes" or 1 is a slip that must not pass for either value.
+    if not isinstance(value, bool):
+        raise FeedsFileError(
+            f"{where()}: fetch_article for {url} must be true or false, not {value!r}"
+        )
+    return value
+
+
+def _where(text: str, index: int, key: str, source: str) -> str:
+    """ "feeds file, line N" for `key` in the index-th [[feeds]] table; worked out only for an
+    error message (tomllib keeps no positions, and a scan per feed would add up at start)."""
+    start = _feed_block_line(text, index)
+    return f"{source}, line {_key_line(text, key, start)}"
+
+
+def _key_line(text: str, key: str, start: int) -> int:
+    """The line at or after start where `key = ...` is set; start if it is not found."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number >= start and "=" in line and line.split("=", 1)[0].strip() == key:
+            return number
+    return start
 
 
 def _feed_block_line(text: str, index: int) -> int:

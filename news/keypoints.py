@@ -7,6 +7,7 @@ sentence of each paragraph scored best (ROUGE-1 0.50, lead-3 0.44). Pure: string
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,17 @@ from news.text import (
     word_stems,
 )
 
-__all__ = ["DEFAULT_LABELS", "POINT_LIMIT", "best_sentences", "explicit_points", "key_points"]
+__all__ = [
+    "DEFAULT_LABELS",
+    "POINT_LIMIT",
+    "best_sentences",
+    "explicit_points",
+    "flattened_points",
+    "key_points",
+    "labelled_points",
+    "labels_with",
+    "readable_text",
+]
 
 DEFAULT_LABELS: tuple[str, ...] = (
     *("Points of attention", "Key points", "Key takeaways", "Highlights", "In brief"),
@@ -123,6 +134,30 @@ def explicit_points(html_or_text: str, labels: Sequence[str] = DEFAULT_LABELS) -
     return source.listed or _flattened_list(source.text, tuple(labels))
 
 
+def labels_with(extra: Iterable[str]) -> tuple[str, ...]:
+    """DEFAULT_LABELS and a feed's own labels (the feeds file's `labels`), each once."""
+    known = {_label_key(label) for label in DEFAULT_LABELS}
+    added = [label for label in extra if _label_key(label) and _label_key(label) not in known]
+    return (*DEFAULT_LABELS, *dict.fromkeys(added))
+
+
+def labelled_points(root: HtmlElement, labels: Sequence[str] = DEFAULT_LABELS) -> tuple[str, ...]:
+    """The labelled HTML list in an already parsed tree (a whole page), outside site furniture.
+
+    Leaves the tree as it was, so the caller can still read its main text afterwards.
+    """
+    for found in _labelled_lists(root, _label_keys(tuple(labels))):
+        listed = _clean_items(tree_text(copy.deepcopy(item)) for item in found.iterchildren("li"))
+        if len(listed) >= 2:
+            return listed
+    return ()
+
+
+def flattened_points(text: str, labels: Sequence[str] = DEFAULT_LABELS) -> tuple[str, ...]:
+    """The list as plain text ("Key points" then "- item" lines, or in one line), or ()."""
+    return _flattened_list(text, tuple(labels))
+
+
 def best_sentences(text: str, *, title: str, count: int = 3) -> tuple[str, ...]:
     """Up to `count` sentences in article order: paragraph openers first, then lead sentences."""
     if count <= 0:
@@ -160,10 +195,15 @@ def _read(markup: str, labels: Sequence[str]) -> _Source:
         listed = _clean_items(tree_text(item) for item in found.iterchildren("li"))
         if len(listed) >= 2:  # a one-item "list" is a sentence with a bullet, not a list
             return _Source(listed, "")  # the text is only needed when there is no list
+    return _Source((), readable_text(root))
+
+
+def readable_text(root: HtmlElement) -> str:
+    """The text under `root`, one line per paragraph, site furniture left out (uses the tree up)."""
     candidates = _FURNITURE_CANDIDATES(root)
     nodes = candidates if isinstance(candidates, list) else []  # a node-set is always a list
     furniture = [node for node in nodes if isinstance(node, HtmlElement) and _is_furniture(node)]
-    return _Source((), tree_text(root, drop=furniture))
+    return tree_text(root, drop=furniture)
 
 
 def _labelled_lists(root: HtmlElement, wanted: frozenset[str]) -> Iterator[HtmlElement]:

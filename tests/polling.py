@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,6 +59,14 @@ class Desk:
             row = db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         assert row is not None, f"no feed {url}"
         return dict(row)
+
+    def key_points(self, title: str) -> list[str]:
+        """The stored key points of the article with this headline."""
+        with sqlite3.connect(self.database) as db:
+            row = db.execute("SELECT key_points FROM articles WHERE title = ?", (title,)).fetchone()
+        assert row is not None, f"no article {title!r}"
+        points: list[str] = json.loads(row[0])
+        return points
 
     def deliveries(self) -> list[tuple[int, str]]:
         """(chat, article title) of every queued alert, in queue order."""

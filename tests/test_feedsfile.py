@@ -63,3 +63,32 @@ def test_the_bundled_feeds_file_has_politics_and_world_feeds() -> None:
     topics = {topic for feed in parsed.feeds for topic in feed.topics}
     assert topics == {"Politics", "World"}
     assert all(feed.url.startswith("https://") for feed in parsed.feeds)
+
+
+def test_key_point_labels_and_the_page_fetch_are_read_per_feed() -> None:
+    text = (
+        GOOD
+        + '\n[[feeds]]\nurl = "https://example.org/teasers.xml"\n'
+        + 'labels = ["Summary", " Підсумки ", "Summary"]\nfetch_article = true\n'
+    )
+    parsed = parse_feeds_file(text)
+    assert parsed.feeds[2].labels == ("Summary", "Підсумки")
+    assert parsed.feeds[2].fetch_article is True
+    # Off unless asked for; no extra labels unless given.
+    assert (parsed.feeds[0].labels, parsed.feeds[0].fetch_article) == ((), False)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('labels = "Summary"', "line 15: labels for .* must be a list of strings"),
+        ("labels = [1, 2]", "line 15: labels for .* must be a list of strings"),
+        ('labels = ["  "]', "line 15: an empty label"),
+        ('fetch_article = "yes"', "line 15: fetch_article for .* must be true or false"),
+        ("fetch_article = 1", "line 15: fetch_article for .* must be true or false"),
+    ],
+)
+def test_wrong_key_point_settings_name_their_line(setting: str, message: str) -> None:
+    text = GOOD + f'\n[[feeds]]\nurl = "https://example.org/x.xml"\ntopics = ["World"]\n{setting}\n'
+    with pytest.raises(FeedsFileError, match=f"feeds.toml, {message}"):
+        parse_feeds_file(text, source="feeds.toml")

@@ -429,3 +429,46 @@ def test_a_fifty_kilobyte_page_with_menus_and_scripts_still_yields_its_points(
     )
     assert len(points) == 3
     assert (points == reference.points) is with_list
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kept"),
+    [
+        (
+            "Рада ухвалила бюджет на 2025 рік",
+            "Верховна Рада ухвалила державний бюджет на 2025 рік.\n"
+            "Про це повідомив народний депутат Ярослав Железняк.\n"
+            "«Це бюджет війни», — заявив прем'єр-міністр.\n"
+            "На оборону спрямують майже половину всіх видатків держави.",
+            "На оборону спрямують майже половину всіх видатків держави.",
+        ),
+        (
+            "Госдума приняла бюджет на 2025 год",
+            "Госдума приняла федеральный бюджет на 2025 год.\n"
+            "Об этом сообщил председатель комитета по бюджету.\n"
+            "— Это бюджет развития, — сказал он журналистам.\n"
+            "Расходы на здравоохранение вырастут на двенадцать процентов.",
+            "Расходы на здравоохранение вырастут на двенадцать процентов.",
+        ),
+        (
+            "Parliament passes the 2025 budget",
+            "Parliament has passed the 2025 budget.\n"
+            "This was reported by the speaker's office.\n"
+            '"It is a budget for the war," the prime minister said.\n'
+            "Defence gets almost half of all state spending next year.",
+            "Defence gets almost half of all state spending next year.",
+        ),
+    ],
+)
+def test_headline_repeats_attribution_and_quotes_are_dropped_in_each_language(
+    title: str, text: str, kept: str
+) -> None:
+    assert best_sentences(text, title=title) == (kept,)
+
+
+@pytest.mark.parametrize("word", ["засідання ", "заседание ", "meeting "])
+def test_long_points_are_cut_at_a_word_in_each_language(word: str) -> None:
+    sentence = "Перше " + word * 60 + "кінець."
+    (point,) = best_sentences(sentence, title="t")
+    assert len(point) <= POINT_LIMIT and point.endswith(word.strip() + "...")
+    assert sentence.startswith(point.removesuffix("..."))

@@ -50,7 +50,8 @@ class Feeds:
         self._sessions = sessions
 
     async def sync(self, configured: tuple[FeedConfig, ...], now: datetime) -> None:
-        """Make the table match the feeds file: add new feeds, update topics, disable removed ones.
+        """Make the table match the feeds file: add new feeds, update their topics and key-point
+        settings, disable removed ones.
 
         Removed feeds are disabled rather than deleted so their articles and history stay.
         """
@@ -67,6 +68,8 @@ class Feeds:
                             url=url,
                             title=feed.title,
                             topics=list(feed.topics),
+                            key_point_labels=list(feed.labels),
+                            fetch_article=feed.fetch_article,
                             enabled=True,
                             error_count=0,
                             next_check_at=now,
@@ -75,6 +78,9 @@ class Feeds:
                     )
                 else:
                     row.topics, row.origin = list(feed.topics), "file"
+                    # The file's key-point settings replace what was stored, as topics do.
+                    row.key_point_labels = list(feed.labels)
+                    row.fetch_article = feed.fetch_article
                     row.title = feed.title or row.title
                     # Back on only if it was off because the file had dropped it: a feed an
                     # admin removed, or one that answered 410, stays off across restarts.
@@ -256,6 +262,8 @@ def _state(row: FeedRow) -> FeedState:
         failing_since=row.failing_since,
         admins_told_at=row.admins_told_at,
         min_interval_seconds=row.min_interval_seconds,
+        key_point_labels=tuple(row.key_point_labels or ()),
+        fetch_article=bool(row.fetch_article),
     )
 
 
