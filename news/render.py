@@ -1,24 +1,49 @@
-"""Telegram HTML for alerts and headline lists.
+"""Telegram HTML for alerts, digests and headline lists, in the chat's language and time zone.
 
 Every string that came from a feed goes through html.escape: Telegram rejects a whole message
 over one stray "<" (../shared/docs/keypoints-notes.md, "Telegram HTML"), and a headline must never
-be able to add markup of its own.
+be able to add markup of its own. Our own words are English msgids marked with `_()` and are
+escaped too after translation: a catalogue holds text, not markup.
+
+A digest is one message in as many parts as Telegram's length limit needs. Parts are cut between
+items, so each is valid HTML on its own, and the cut depends only on the digest and the locale
+(no clock): the sender can resend from part N after a restart and get the same part N.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from news.records import Announcement, Article
+from news.locale import ENGLISH, Locale
+from news.records import DIGEST_QUIET, Announcement, Article, Digest, DigestItem
 from news.text import normalise_space, shorten
 from news.topics import hashtag
 
 # sendMessage takes 1-4096 characters after entity parsing; counting UTF-16 units is the safe
 # bound because emoji count twice there (telegram-facts 1.2).
 MAX_MESSAGE_UNITS = 4096
+# Telegram ignores entities past the hundredth (telegram-facts 1.2): a digest part keeps its own
+# markup under that.
+MAX_ENTITIES = 100
 HEADLINE_LIMIT = 300
+ALERT_POINTS = 4
+DIGEST_POINTS = 3
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Room kept in every digest part for its "(2/3)" mark: "🌙 (123456/123456)\n\n" and then some.
+_PART_MARK_UNITS = 24
+# How a digest item that alone would pass the limit is made smaller, step by step: fewer key
+# points first, then every feed string shorter. The last step always fits.
+_TRIMS = (
+    (DIGEST_POINTS, HEADLINE_LIMIT),
+    (2, HEADLINE_LIMIT),
+    (1, HEADLINE_LIMIT),
+    (0, HEADLINE_LIMIT),
+    (0, 120),
+    (0, 40),
+)
 
 
 def escape(text: str) -> str:
@@ -35,64 +60,308 @@ def visible_units(message_html: str) -> int:
 
 
 def when(moment: datetime) -> str:
-    """A date people read at a glance: "24 Jun 2024, 10:15 UTC"."""
-    return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+    """A date people read at a glance: "24 Jun 2024, 10:15 UTC" (admins and the CLI)."""
+    return ENGLISH.date(moment)
 
 
 def link(url: str | None, text: str) -> str:
     """An <a> for http(s) URLs only; any other scheme (javascript:, data:) stays plain text."""
-    if url and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{escape(url)}">{escape(text)}</a>'
+    if _linkable(url):
+        return f'<a href="{escape(url or "")}">{escape(text)}</a>'
     return escape(text)
 
 
-def alert(article: Article) -> str:
-    """One article as a push alert: hashtags, bold headline, date, key points, source link."""
+@dataclass(frozen=True, slots=True)
+class _Markup:
+    """Telegram HTML, or the same words as plain text for a message Telegram refused to parse:
+    one layout, written once, in both."""
+
+    html: bool
+
+    def text(self, raw: str) -> str:
+        return escape(raw) if self.html else raw
+
+    def say(self, template: str, **values: str) -> str:
+        """A translated template with values already in this markup."""
+        return self.text(template).format(**values)
+
+    def bold(self, inner: str) -> str:
+        return f"<b>{inner}</b>" if self.html and inner else inner
+
+    def italic(self, inner: str) -> str:
+        return f"<i>{inner}</i>" if self.html and inner else inner
+
+    def link(self, url: str | None, text: str) -> str:
+        if self.html:
+            return link(url, text)
+        return f"{text} {url}" if _linkable(url) else text
+
+    def units(self, message: str) -> int:
+        return visible_units(message) if self.html else utf16_units(message)
+
+    def entities(self, message: str) -> int:
+        """At most the entities Telegram makes of our own tags (empty ones it drops)."""
+        return message.count("<") - message.count("</") if self.html else 0
+
+
+HTML, PLAIN = _Markup(html=True), _Markup(html=False)
+
+
+# ------------------------------------------------------------------ one article
+def alert(article: Article, locale: Locale = ENGLISH, *, matched: str | None = None) -> str:
+    """One article as a push alert: the keyword alert that matched it (if one did), hashtags,
+    bold headline, date in the chat's zone, up to four key points, source link."""
+    return _alert(article, locale, matched, HTML)
+
+
+def plain(article: Article, locale: Locale = ENGLISH, *, matched: str | None = None) -> str:
+    """The alert without markup, for the rare message Telegram refuses to parse."""
+    return _alert(article, locale, matched, PLAIN)
+
+
+def _alert(article: Article, locale: Locale, matched: str | None, markup: _Markup) -> str:
+    _ = locale.gettext
     head = [
-        " ".join(hashtag(topic) for topic in article.topics),
-        f"<b>{escape(_clip(article.title, HEADLINE_LIMIT))}</b>",
-        f"<i>{when(article.published_at or article.discovered_at)}</i>",
+        _matched_line(matched, locale, markup, HEADLINE_LIMIT) if matched else "",
+        markup.text(_hashtags(article.topics)),
+        markup.bold(markup.text(_clip(article.title, HEADLINE_LIMIT))),
+        markup.italic(markup.text(locale.date(_moment(article)))),
     ]
-    points = [f"• {escape(point)}" for point in article.key_points[:4]]
-    source = f"Source: {link(article.link, article.source)}"
+    points = [f"• {markup.text(point)}" for point in _points(article)[:ALERT_POINTS]]
+    source = markup.link(article.link, _clip(article.source, HEADLINE_LIMIT))
+    footer = markup.say(_("Source: {source}"), source=source)
     while True:
         parts = ["\n".join(line for line in head if line)]
         if points:
             parts.append("\n".join(points))
-        parts.append(source)
+        parts.append(footer)
         message = "\n\n".join(parts)
         # Points are at most ~250 characters each, so this only trims in pathological cases.
-        if visible_units(message) <= MAX_MESSAGE_UNITS or not points:
+        if markup.units(message) <= MAX_MESSAGE_UNITS or not points:
             return message
         points.pop()
 
 
-def plain(article: Article) -> str:
-    """The alert without markup, for the rare message Telegram refuses to parse."""
-    lines = [
-        " ".join(hashtag(topic) for topic in article.topics),
-        _clip(article.title, HEADLINE_LIMIT),
-    ]
-    lines.append(when(article.published_at or article.discovered_at))
-    lines.extend(f"• {point}" for point in article.key_points[:4])
-    lines.append(f"Source: {article.source} {article.link or ''}".rstrip())
-    return "\n".join(line for line in lines if line)
-
-
-def headlines(title: str, articles: Sequence[Article]) -> str:
+def headlines(title: str, articles: Sequence[Article], locale: Locale = ENGLISH) -> str:
     """A numbered list of headlines, each with its date, source and link."""
     lines = [f"<b>{escape(title)}</b>"]
     for number, article in enumerate(articles, start=1):
-        moment = when(article.published_at or article.discovered_at)
+        moment = locale.date(_moment(article))
         lines.append(
             f"\n{number}. {link(article.link, _clip(article.title, HEADLINE_LIMIT))}\n"
-            f"<i>{moment} · {escape(article.source)}</i>"
+            f"<i>{escape(moment)} · {escape(article.source)}</i>"
         )
     return "\n".join(lines)
 
 
+def announcement(item: Announcement) -> str:
+    """An admin's /broadcast as sent to every chat: their text, shown exactly as typed."""
+    return f"📢 {escape(item.text)}"
+
+
+# ------------------------------------------------------------------ whatever the outbox holds
+def messages(
+    item: Article | Announcement | Digest,
+    locale: Locale = ENGLISH,
+    *,
+    matched: str | None = None,
+) -> list[str]:
+    """The Telegram HTML messages to send for one outbox row, in order (one, but for a digest
+    that needs parts). `matched` is the keyword alert that brought an article."""
+    if isinstance(item, Digest):
+        return digest(item, locale)
+    if isinstance(item, Article):
+        return [alert(item, locale, matched=matched)]
+    return [announcement(item)]
+
+
+def plain_messages(
+    item: Article | Announcement | Digest,
+    locale: Locale = ENGLISH,
+    *,
+    matched: str | None = None,
+) -> list[str]:
+    """The same without markup, for a message Telegram refused to parse."""
+    if isinstance(item, Digest):
+        return _digest(item, locale, 10, PLAIN)
+    if isinstance(item, Article):
+        return [plain(item, locale, matched=matched)]
+    return [f"📢 {item.text}"]
+
+
+# ------------------------------------------------------------------ digests
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One article of a digest as a part may start with it: its text and the headings over it
+    (the topic, and "More on ..." for the short list), repeated when a part starts there."""
+
+    path: tuple[str, ...]
+    text: str
+    compact: bool  # a line of the short list: a line break before it, not a blank line
+
+
+def digest(d: Digest, locale: Locale = ENGLISH, *, full_items: int = 10) -> list[str]:
+    """A digest as Telegram HTML parts, each within 4096 visible UTF-16 units and 100 entities:
+    a header, then the articles under their first topic (topics in order of first appearance).
+    The first `full_items` articles show their date, source, key points and the keyword alert
+    that brought them; the rest are a short list of linked headlines under their topic."""
+    return _digest(d, locale, full_items, HTML)
+
+
+def _digest(d: Digest, locale: Locale, full_items: int, markup: _Markup) -> list[str]:
+    emoji, title = _digest_title(d, locale, markup)
+    header = f"{title}\n{markup.italic(markup.text(locale.date(d.created_at)))}"
+    room = MAX_MESSAGE_UNITS - _PART_MARK_UNITS - markup.units(header)
+    blocks = _digest_blocks(d, locale, full_items, markup, room)
+    parts = _pack(header, blocks, markup)
+    if len(parts) == 1:
+        return parts
+    count = len(parts)
+    first = title + f" (1/{count})" + parts[0][len(title) :]
+    rest = [f"{emoji} ({number}/{count})\n\n{part}" for number, part in enumerate(parts, 1)]
+    return [first, *rest[1:]]
+
+
+def _digest_title(d: Digest, locale: Locale, markup: _Markup) -> tuple[str, str]:
+    ngettext, count = locale.ngettext, len(d.items)
+    if d.reason == DIGEST_QUIET:
+        emoji = "🌙"
+        words = ngettext(
+            "While you were in quiet hours: {count} new article",
+            "While you were in quiet hours: {count} new articles",
+            count,
+        )
+    else:
+        emoji = "🗞"
+        words = ngettext(
+            "Your digest: {count} new article", "Your digest: {count} new articles", count
+        )
+    return emoji, f"{emoji} {markup.bold(markup.say(words, count=str(count)))}"
+
+
+def _digest_blocks(
+    d: Digest, locale: Locale, full_items: int, markup: _Markup, room: int
+) -> Iterator[_Block]:
+    _ = locale.gettext
+    groups: dict[str | None, list[int]] = {}  # insertion order: topics as they first appear
+    for index, item in enumerate(d.items):
+        topics = item.article.topics
+        groups.setdefault(topics[0] if topics else None, []).append(index)
+    for topic, indices in groups.items():
+        name = hashtag(topic) if topic else _("Other")
+        heading = markup.bold(markup.text(name))
+        full = [index for index in indices if index < full_items]
+        short = [index for index in indices if index >= full_items]
+        for index in full:
+            yield _fitted(d.items[index], (heading,), False, locale, markup, room)
+        if short:
+            more = markup.italic(markup.say(_("More on {topic}:"), topic=markup.text(name)))
+            path = (heading, more) if full else (heading,)
+            for index in short:
+                yield _fitted(d.items[index], path, True, locale, markup, room)
+
+
+def _fitted(
+    item: DigestItem,
+    path: tuple[str, ...],
+    compact: bool,
+    locale: Locale,
+    markup: _Markup,
+    room: int,
+) -> _Block:
+    """The item as it fits in a part of its own: trimmed (fewer points, shorter strings) when
+    it alone is too long, never left out."""
+    render: Callable[[DigestItem, Locale, _Markup, int, int], str] = (
+        _short_item if compact else _full_item
+    )
+    room -= sum(markup.units(heading) + 2 for heading in path)
+    for points, limit in _TRIMS:
+        text = render(item, locale, markup, points, limit)
+        if markup.units(text) <= room:
+            break
+    return _Block(path, text, compact)
+
+
+def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, limit: int) -> str:
+    article = item.article
+    dated = f"{locale.date(_moment(article))} · {_clip(article.source, limit)}"
+    lines = [
+        markup.bold(markup.link(article.link, _clip(article.title, limit))),
+        markup.italic(markup.text(dated)),
+        *(f"• {markup.text(_clip(point, limit))}" for point in _points(article)[:points]),
+    ]
+    if item.matched:
+        lines.append(_matched_line(item.matched, locale, markup, limit))
+    return "\n".join(lines)
+
+
+def _short_item(item: DigestItem, locale: Locale, markup: _Markup, _count: int, limit: int) -> str:
+    article = item.article
+    line = f"• {markup.link(article.link, _clip(article.title, limit))}"
+    line += markup.text(f" · {_clip(article.source, limit)}")
+    if item.matched:
+        line += markup.text(f" · 🔔 {_clip(item.matched, limit)}")
+    return line
+
+
+def _pack(header: str, blocks: Iterator[_Block], markup: _Markup) -> list[str]:
+    """Blocks into parts, each within the limits less room for its "(2/3)" mark."""
+    limit = MAX_MESSAGE_UNITS - _PART_MARK_UNITS
+    parts: list[str] = []
+    current = header
+    path: tuple[str, ...] = ()
+    for block in blocks:
+        grown = current + _joined(path, block)
+        if markup.units(grown) > limit or markup.entities(grown) > MAX_ENTITIES:
+            parts.append(current)
+            grown = _joined((), block).removeprefix("\n").removeprefix("\n")
+        current, path = grown, block.path
+    parts.append(current)
+    return parts
+
+
+def _joined(path: tuple[str, ...], block: _Block) -> str:
+    """The block as it follows a block under `path`: with the headings that differ."""
+    same = 0
+    while same < min(len(path), len(block.path)) and path[same] == block.path[same]:
+        same += 1
+    headings = "".join(f"\n\n{heading}" for heading in block.path[same:])
+    return headings + ("\n" if block.compact else "\n\n") + block.text
+
+
+# ------------------------------------------------------------------ pieces
+def _matched_line(keyword: str, locale: Locale, markup: _Markup, limit: int) -> str:
+    _ = locale.gettext
+    shown = markup.text(_clip(keyword, limit))
+    return "🔔 " + markup.say(_("Your alert: “{keyword}”"), keyword=shown)
+
+
+def _hashtags(topics: Sequence[str]) -> str:
+    return " ".join(hashtag(topic) for topic in topics)
+
+
+def _points(article: Article) -> list[str]:
+    """Key points worth a line: a blank one (a publisher's empty <li>) is none."""
+    return [clipped for point in article.key_points if (clipped := _feed_text(point))]
+
+
+def _moment(article: Article) -> datetime:
+    return article.published_at or article.discovered_at
+
+
+def _linkable(url: str | None) -> bool:
+    return bool(url) and (url or "").lower().startswith(("http://", "https://"))
+
+
 def _clip(text: str, limit: int) -> str:
-    return shorten(normalise_space(text), limit)
+    return shorten(_feed_text(text), limit)
+
+
+def _feed_text(text: str) -> str:
+    """One line of feed text. Bidi embeddings, overrides and isolates go: an unclosed U+202E in
+    a headline would show the rest of our line (source, date, keyword) reversed. Arabic and
+    Hebrew need none of them to read right."""
+    return normalise_space(text.translate(_BIDI_CONTROLS))
 
 
 def _strip_tags(message_html: str) -> str:
@@ -108,6 +377,7 @@ def _strip_tags(message_html: str) -> str:
     return "".join(out)
 
 
+# ------------------------------------------------------------------ for the admins
 def _feed_name(title: str | None, url: str) -> str:
     return f"{link(url, title or url)}"
 
@@ -137,18 +407,3 @@ def sparkline(values: Sequence[int]) -> str:
     if top <= 0:
         return SPARKS[0] * len(values)
     return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] for v in values)
-
-
-def announcement(item: Announcement) -> str:
-    """An admin's /broadcast as sent to every chat: their text, shown exactly as typed."""
-    return f"📢 {escape(item.text)}"
-
-
-def message(item: Article | Announcement) -> str:
-    """Whatever the outbox holds, as Telegram HTML."""
-    return alert(item) if isinstance(item, Article) else announcement(item)
-
-
-def plain_message(item: Article | Announcement) -> str:
-    """The same without markup, for a message Telegram refused to parse."""
-    return plain(item) if isinstance(item, Article) else f"📢 {item.text}"

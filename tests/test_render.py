@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.i18n import Catalogues
 from news import render
-from news.records import Article
+from news.locale import ENGLISH
+from news.records import (
+    DIGEST_QUIET,
+    DIGEST_SCHEDULED,
+    Announcement,
+    Article,
+    Digest,
+    DigestItem,
+)
 from tests.fakes.telegram_html import parse_html
 
 WHEN = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)
@@ -53,7 +63,8 @@ def test_an_alert_reads_as_designed() -> None:
 def test_feed_text_arrives_as_text(hostile: str) -> None:
     hostile_article = article(title=hostile, source=hostile, key_points=(hostile, hostile))
     text, entities = parse_html(render.alert(hostile_article))
-    assert text.count(" ".join(hostile.split())) >= 3  # headline, both points: shown as sent
+    shown = " ".join(hostile.replace("\u202e", "").replace("\u202c", "").split())
+    assert text.count(shown) >= 3  # headline, both points: shown as sent, less bidi overrides
     assert [e["type"] for e in entities].count("bold") == 1
 
 
@@ -103,9 +114,123 @@ def test_headlines_are_numbered_with_date_source_and_link() -> None:
 
 def test_the_plain_fallback_has_no_markup() -> None:
     assert render.plain(article(title="<b>x</b>")) == (
-        "#Politics #World\n<b>x</b>\n24 Jun 2024, 09:30 UTC\n• First point.\n• Second point.\n"
+        "#Politics #World\n<b>x</b>\n24 Jun 2024, 09:30 UTC\n\n• First point.\n• Second point.\n\n"
         "Source: RBC-Ukraine https://news.example/a?x=1&y=2"
     )
+
+
+def test_an_alert_names_the_keyword_alert_that_matched_it() -> None:
+    text, entities = parse_html(render.alert(article(), matched='kim <jong> "un"'))
+    assert text.splitlines()[0] == '🔔 Your alert: “kim <jong> "un"”'
+    assert [e["type"] for e in entities].count("bold") == 1
+
+
+def test_an_alert_reads_in_the_chat_language_and_zone() -> None:
+    kyiv = Catalogues.load().locale("uk", ZoneInfo("Europe/Kyiv"))
+    text, _ = parse_html(render.alert(article(), kyiv, matched="Сеул"))
+    assert text.splitlines()[0] == "🔔 Ваше сповіщення: «Сеул»"
+    assert "24 черв. 2024, 12:30 EEST" in text
+    assert text.endswith("Джерело: RBC-Ukraine")
+
+
+def test_when_is_the_english_date() -> None:
+    assert render.when(WHEN) == ENGLISH.date(WHEN) == "24 Jun 2024, 09:30 UTC"
+
+
+def test_messages_are_one_for_an_alert_or_an_announcement() -> None:
+    notice = Announcement(id=1, text="a < b", created_at=WHEN)
+    assert render.messages(notice) == ["📢 a &lt; b"]
+    assert render.plain_messages(notice) == ["📢 a < b"]
+    assert render.messages(article(), matched="x") == [render.alert(article(), matched="x")]
+    assert render.plain_messages(article()) == [render.plain(article())]
+
+
+def digest_of(count: int, **changes: object) -> Digest:
+    topics = (("Politics", "World"), ("World",), ())
+    items = tuple(
+        DigestItem(
+            article(id=n, title=f"Story {n}", topics=topics[(n - 1) % 3], **changes),
+            matched="seoul" if n == 4 else None,
+        )
+        for n in range(1, count + 1)
+    )
+    return Digest(id=7, created_at=WHEN, reason=DIGEST_SCHEDULED, items=items)
+
+
+def test_a_digest_groups_articles_under_their_first_topic() -> None:
+    parts = render.digest(digest_of(4))
+    assert len(parts) == 1
+    text, _ = parse_html(parts[0])
+    assert text.splitlines() == [
+        "🗞 Your digest: 4 new articles",
+        "24 Jun 2024, 09:30 UTC",
+        "",
+        "#Politics",
+        "",
+        "Story 1",
+        "24 Jun 2024, 09:30 UTC · RBC-Ukraine",
+        "• First point.",
+        "• Second point.",
+        "",
+        "Story 4",
+        "24 Jun 2024, 09:30 UTC · RBC-Ukraine",
+        "• First point.",
+        "• Second point.",
+        "🔔 Your alert: “seoul”",
+        "",
+        "#World",
+        "",
+        "Story 2",
+        "24 Jun 2024, 09:30 UTC · RBC-Ukraine",
+        "• First point.",
+        "• Second point.",
+        "",
+        "Other",
+        "",
+        "Story 3",
+        "24 Jun 2024, 09:30 UTC · RBC-Ukraine",
+        "• First point.",
+        "• Second point.",
+    ]
+
+
+def test_past_full_items_a_digest_lists_headlines_only() -> None:
+    text, _ = parse_html(render.digest(digest_of(5), full_items=2)[0])
+    assert "More on #Politics:\n• Story 4 · RBC-Ukraine · 🔔 seoul" in text
+    assert "#World\n\nStory 2\n" in text
+    assert text.endswith("Other\n• Story 3 · RBC-Ukraine")  # no full item: the list is the topic
+    assert "Story 5" in text
+
+
+def test_a_long_digest_is_split_between_items_and_numbered() -> None:
+    points = tuple(f"Point {n} " + "word " * 60 for n in range(4))
+    parts = render.digest(digest_of(30, key_points=points), full_items=30)
+    assert len(parts) > 1
+    shown = ""
+    for number, part in enumerate(parts, start=1):
+        text, _ = parse_html(part)
+        assert render.visible_units(part) <= render.MAX_MESSAGE_UNITS
+        assert f"({number}/{len(parts)})" in text.splitlines()[0]
+        shown += text
+    assert all(f"Story {n}\n" in shown for n in range(1, 31))
+    assert shown.count("• Point 3") == 0  # at most three points in a digest
+
+
+def test_a_digest_item_too_long_for_a_message_is_trimmed_not_dropped() -> None:
+    huge = article(title="T" * 5000, source="S" * 5000, key_points=("p " * 3000,) * 3)
+    parts = render.digest(Digest(1, WHEN, DIGEST_QUIET, (DigestItem(huge, "k" * 5000),)))
+    assert len(parts) == 1
+    text, entities = parse_html(parts[0])
+    assert text.startswith("🌙 While you were in quiet hours: 1 new article\n")
+    assert render.visible_units(parts[0]) <= render.MAX_MESSAGE_UNITS
+    assert [e["url"] for e in entities if e["type"] == "text_link"] == [huge.link]
+
+
+def test_an_unclosed_bidi_override_cannot_reverse_our_words() -> None:
+    d = Digest(1, WHEN, DIGEST_SCHEDULED, (DigestItem(article(title="\u202eevil"), "kw"),))
+    text, _ = parse_html(render.digest(d, full_items=0)[0])
+    assert "• evil · RBC-Ukraine · 🔔 kw" in text
+    assert "\u202e" not in render.alert(article(title="\u202eevil", key_points=("\u2067x",)))
 
 
 def test_utf16_units_count_emoji_twice() -> None:
