@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from telegram import LinkPreviewOptions
+from news.timing import in_quiet, parse_quiet
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -35,8 +36,10 @@ from telegram.ext import ExtBot
 from jobs.metrics import Metrics
 from jobs.ratelimit import Lane, Limiter, seconds_of
 from news import render
-from news.records import Article, Delivery
+from news.locale import ENGLISH, Locale
+from news.records import DIGEST, QUIET_HOLD, Article, ChatPrefs, Delivery, Digest
 from news.store import Store
+from news.zones import zone_from_name
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,28 @@ SOON = 0.25
 MOST_IN_FLIGHT = 100  # a bound on duplicates after a crash: one per alert in flight at most
 SENT_TRIES = 8  # about four minutes of a database that refuses to record "sent"
 T = TypeVar("T")
+Locales = Callable[[ChatPrefs | None], Locale]
+SEND, SILENT, HOLD, SKIP = "send", "silent", "hold", "skip"
+
+
+def verdict(delivery: Delivery, now: datetime) -> str:
+    """What the chat's settings say about this message now: send it, send it without a sound,
+    hold it for the chat's next digest, or skip it (the chat paused its alerts)."""
+    chat, item = delivery.chat, delivery.article
+    if chat is None:
+        return SEND
+    quiet = parse_quiet(chat.quiet) if chat.quiet else None
+    hushed = quiet is not None and in_quiet(now, quiet, zone_from_name(chat.zone).tzinfo)
+    if isinstance(item, Article):
+        if chat.paused_until is not None and chat.paused_until > now:
+            return SKIP
+        if chat.mode == DIGEST or (hushed and chat.quiet_mode == QUIET_HOLD):
+            return HOLD  # queued before the chat chose digests or its quiet hours began
+    return SILENT if hushed else SEND
+
+
+def english(_: ChatPrefs | None) -> Locale:
+    return ENGLISH
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +98,10 @@ class Sender:
         paid: bool = False,
         idle_seconds: float = 1.0,
         metrics: Metrics | None = None,
+        locales: Locales = english,
     ) -> None:
         self.store, self.bot, self.limiter, self.clock = store, bot, limiter, clock
+        self.locales = locales  # a chat's language and zone (the catalogues live in bot/)
         self.metrics = metrics or Metrics()
         self.retries = retries or Retries()
         self.paid = paid  # allow_paid_broadcast on every alert (telegram-facts 1.1)
@@ -182,8 +209,15 @@ class Sender:
 
     async def _attempt(self, delivery: Delivery, *, plain: bool = False) -> None:
         now = self.clock()
+        decided = verdict(delivery, now)
+        if decided == HOLD:
+            await self._write(self.store.outbox.hold(delivery.id))
+            return
+        if decided == SKIP:
+            await self._write(self.store.outbox.skip(delivery.id, "chat paused"))
+            return
         try:
-            await self._post(delivery, plain=plain)
+            await self._post(delivery, plain=plain, silent=decided == SILENT)
         except RetryAfter as error:  # counted in the limiter, which saw it first
             wait = seconds_of(error.retry_after)
             at = now + timedelta(seconds=wait)
@@ -214,7 +248,7 @@ class Sender:
         item = delivery.article
         if isinstance(item, Article):  # the histogram is about news, not announcements
             self.metrics.delivery_latency.observe((now - item.discovered_at).total_seconds())
-        kind = "article" if isinstance(item, Article) else "broadcast"
+        kind = {Article: "article", Digest: "digest"}.get(type(item), "broadcast")
         log.info("alert sent", extra={"fields": _about(delivery) | {kind: item.id}})
         for tries in range(1, SENT_TRIES + 1):
             try:
@@ -240,19 +274,31 @@ class Sender:
         finally:
             step.close()  # cancelled while queued: never started, and no "never awaited"
 
-    async def _post(self, delivery: Delivery, *, plain: bool) -> None:
+    async def _post(self, delivery: Delivery, *, plain: bool, silent: bool) -> None:
+        """Send the message, or a digest's parts in order, from the first not yet accepted."""
+        item, chat = delivery.article, delivery.chat
+        locale = self.locales(chat)
         if plain:
-            text, mode = render.plain_message(delivery.article), None
+            parts = render.plain_messages(item, locale, matched=delivery.matched)
         else:
-            text, mode = render.message(delivery.article), ParseMode.HTML
-        await self.bot.send_message(
-            delivery.chat_id,
-            text,
-            parse_mode=mode,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            allow_paid_broadcast=True if self.paid else None,
-            rate_limit_args=Lane.ALERT,
-        )
+            parts = render.messages(item, locale, matched=delivery.matched)
+        first = item.parts_sent if isinstance(item, Digest) else 0
+        for number in range(first, len(parts)):
+            await self.bot.send_message(
+                delivery.chat_id,
+                parts[number],
+                parse_mode=None if plain else ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(
+                    is_disabled=not (chat is not None and chat.link_previews)
+                ),
+                disable_notification=True if silent else None,
+                message_thread_id=chat.thread_id if chat is not None else None,
+                reply_markup=_buttons(item, locale),
+                allow_paid_broadcast=True if self.paid else None,
+                rate_limit_args=Lane.ALERT,
+            )
+            if isinstance(item, Digest) and number + 1 < len(parts):
+                await self._write(self.store.outbox.digest_progress(item.id, number + 1))
 
     async def _refused(self, delivery: Delivery, error: BadRequest, *, plain: bool) -> None:
         reason = error.message.lower()
@@ -295,6 +341,18 @@ class Sender:
         self.metrics.failed.labels(reason="chat_unreachable").inc(max(cancelled, 1))
         gone = {"chat": chat_id, "reason": reason, "cancelled": cancelled}
         log.info("chat inactive", extra={"fields": gone})
+
+
+def _buttons(item: object, locale: Locale) -> InlineKeyboardMarkup | None:
+    """Under an alert: open it, or keep it for later (/saved). The data names only the
+    article, so a press works after any restart."""
+    if not isinstance(item, Article):
+        return None
+    _ = locale.gettext
+    row = [InlineKeyboardButton(_("⭐ Save"), callback_data=f"sv:{item.id}")]
+    if item.link and item.link.lower().startswith(("http://", "https://")):
+        row.insert(0, InlineKeyboardButton(_("Read"), url=item.link))
+    return InlineKeyboardMarkup([row])
 
 
 def _about(delivery: Delivery) -> dict[str, object]:

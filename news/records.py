@@ -44,6 +44,8 @@ class FeedConfig:
     url: str
     topics: tuple[str, ...] = ()
     title: str | None = None
+    labels: tuple[str, ...] = ()  # key-point labels this publisher uses, beyond DEFAULT_LABELS
+    fetch_article: bool = False  # read the article page when an entry is only a teaser
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class FeedState:
     failing_since: datetime | None = None
     admins_told_at: datetime | None = None
     min_interval_seconds: int | None = None  # the publisher's last polling hint
+    key_point_labels: tuple[str, ...] = ()  # the feed's own labels, beyond DEFAULT_LABELS
+    fetch_article: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +106,72 @@ class Announcement:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One article in a digest, and the keyword alert that brought it, if one did."""
+
+    article: Article
+    matched: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Articles held for a chat (digest mode, or quiet hours), sent together as one message
+    (split between items when it would pass Telegram's length limit)."""
+
+    id: int
+    created_at: datetime
+    reason: str  # DIGEST_SCHEDULED, DIGEST_QUIET or DIGEST_ASKED
+    items: tuple[DigestItem, ...]
+    parts_sent: int = 0  # parts Telegram accepted: a restart goes on from the next one
+
+
+DIGEST_SCHEDULED, DIGEST_QUIET, DIGEST_ASKED = "scheduled", "quiet", "asked"
+INSTANT, DIGEST = "instant", "digest"
+QUIET_HOLD, QUIET_SILENT = "hold", "silent"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPrefs:
+    """A chat's own settings: how and when it wants its news, in which language and zone."""
+
+    id: int
+    kind: str = "private"  # private, group, supergroup, channel
+    language: str | None = None  # an interface language code ("en", "uk"); None: not chosen
+    zone: str = "UTC"  # a canonical name from news.zones
+    mode: str = INSTANT  # INSTANT or DIGEST
+    digest_times: tuple[str, ...] = ("08:00", "19:00")  # "HH:MM" in the chat's zone
+    quiet: str | None = None  # "HH:MM-HH:MM" in the chat's zone, None when off
+    quiet_mode: str = QUIET_HOLD  # QUIET_HOLD: held for a digest; QUIET_SILENT: no sound
+    link_previews: bool = False
+    paused_until: datetime | None = None
+    thread_id: int | None = None  # the forum topic where the chat subscribed
+    last_digest_at: datetime | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticle:
+    """An article a chat saved with the ⭐ button, as /saved lists it."""
+
+    article_id: int
+    title: str
+    link: str | None
+    source: str
+    published_at: datetime | None
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
-    """One queued message for a chat (an article's alert or an announcement), and how often
-    sending it was tried."""
+    """One queued message for a chat (an article's alert, a digest or an announcement), and
+    how often sending it was tried."""
 
     id: int
     chat_id: int
-    article: Article | Announcement
+    article: Article | Announcement | Digest
     attempts: int
+    chat: ChatPrefs | None = None
+    matched: str | None = None  # the keyword alert that matched this article, if one did
 
 
 @dataclass(frozen=True, slots=True)

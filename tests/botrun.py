@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +26,22 @@ def settings_for(
         "poll_interval_seconds": 1,
         "send_interval_seconds": 0.2,
         "allow_private_feeds": True,  # every test server is on 127.0.0.1
+        "command_burst": 0,  # tests type fast; tests/test_flood.py turns the guard on
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
 
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[NewsApp]:
+async def running(
+    settings: Settings, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[NewsApp]:
     """initialize, post_init, start polling, start; and the reverse, as run_polling does.
 
     run_polling owns and closes its event loop, so tests that share the loop with the fake
     servers use this; `newsbot run` itself is tested in a subprocess (test_cli.py).
     """
-    app = build_app(settings, load_feeds_file(settings))
+    feeds = load_feeds_file(settings)
+    app = build_app(settings, feeds) if clock is None else build_app(settings, feeds, clock)
     await app.initialize()
     assert app.post_init is not None and app.post_shutdown is not None and app.updater
     assert app.post_stop is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -53,6 +53,7 @@ async def newsroom(
     feeds: FeedServer,
     tmp_path: Path,
     subscribers: dict[int, str],
+    clock: Callable[[], datetime] | None = None,
     **settings: Any,  # overrides, e.g. faster rate limits for a test that also speeds the fake
 ) -> AsyncIterator[Newsroom]:
     room = Newsroom(
@@ -66,7 +67,7 @@ async def newsroom(
         encoding="utf-8",
     )
     url = f"sqlite+aiosqlite:///{room.database}"
-    async with running(settings_for(telegram, url, feeds_file, **settings)):
+    async with running(settings_for(telegram, url, feeds_file, **settings), clock):
         for chat, topic in subscribers.items():
             await ask(telegram, chat, f"/subscribe {topic}", "You now follow")
         await feeds.wait_for_requests(FEED, 2)  # the first poll is over: it alerted nobody

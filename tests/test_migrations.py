@@ -6,9 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-
-from news.store.database import alembic_config, create_engine
+from news.store.database import create_engine, migrate
 
 ROWS = {"feeds": 1, "articles": 1, "article_topics": 1, "chats": 1, "subscriptions": 1}
 
@@ -16,8 +14,7 @@ ROWS = {"feeds": 1, "articles": 1, "article_topics": 1, "chats": 1, "subscriptio
 async def upgrade(path: Path, revision: str) -> None:
     """As the bot does at start: its own engine (foreign keys on), Alembic on its connection."""
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    await migrate(engine, revision)
     await engine.dispose()
 
 
@@ -48,3 +45,21 @@ async def test_upgrading_from_the_first_schema_keeps_every_row(tmp_path: Path) -
         }
         assert db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 1
     assert counts == ROWS
+
+
+async def test_the_migrations_build_exactly_the_schema_the_code_declares(tmp_path: Path) -> None:
+    """A column added to news/store/schema.py without a migration (or the other way round)
+    would work in tests that create tables from the models and fail on a real upgrade."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from news.store.schema import Base
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}")
+    await migrate(engine)
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
+    await engine.dispose()
+    assert differences == []

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from news.store.alerts import Alerts
 from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
 from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
+from news.store.digests import Digests
 from news.store.feeds import Feeds, PollOutcome
 from news.store.outbox import Outbox
+from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
 
 __all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
@@ -26,6 +29,9 @@ class Store:
     outbox: Outbox
     stats: Stats
     broadcasts: Broadcasts
+    alerts: Alerts
+    saved: Saved
+    digests: Digests
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -40,6 +46,9 @@ class Store:
             Outbox(sessions),
             Stats(sessions),
             Broadcasts(sessions),
+            Alerts(sessions),
+            Saved(sessions),
+            Digests(sessions),
         )
 
     async def migrate(self) -> None:

@@ -73,7 +73,11 @@ class Articles:
                 for a in new
                 if a.identity in ids and a.identity in alertable and a.identity not in repeated
             ]
-            deliveries = await ingest.enqueue(session, alert, now)
+            by_id = {ids[a.identity]: a for a in new if a.identity in ids}
+            deliveries = await ingest.enqueue_keywords(
+                session, {id_: by_id[id_] for id_ in alert}, now
+            )
+            deliveries += await ingest.enqueue(session, alert, now)
         stored = tuple(a for a in new if a.identity in ids)
         return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)
 
@@ -91,12 +95,16 @@ class Articles:
             result = await session.execute(delete(ArticleRow).where(last_seen < unseen_since))
             return int(getattr(result, "rowcount", 0) or 0)
 
-    async def latest(self, topic: str | None = None, limit: int = 5) -> list[Article]:
+    async def latest(
+        self, topic: str | None = None, limit: int = 5, offset: int = 0
+    ) -> list[Article]:
+        """The newest articles (on a topic), `offset` skipped: /latest and its More button."""
         newest = func.coalesce(ArticleRow.published_at, ArticleRow.discovered_at)
         query = (
             select(ArticleRow, FeedRow.title, FeedRow.url)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .order_by(newest.desc(), ArticleRow.id.desc())
+            .offset(max(0, offset))
             .limit(limit)
         )
         if topic is not None:
@@ -110,6 +118,11 @@ class Articles:
             return await articles_from_rows(
                 session, [(row, title, url) for row, title, url in rows]
             )
+
+
+def source_name(feed_title: str | None, feed_url: str) -> str:
+    """What an alert names as its source: the feed's title, or its host when it has none."""
+    return feed_title or urlsplit(feed_url).hostname or feed_url
 
 
 async def articles_from_rows(
@@ -129,7 +142,7 @@ async def articles_from_rows(
     return [
         Article(
             id=row.id,
-            source=title or urlsplit(url).hostname or url,
+            source=source_name(title, url),
             title=row.title,
             link=row.link,
             published_at=row.published_at,

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from news.records import ChatPrefs
 from news.store.database import insert_ignoring_duplicates
-from news.store.outbox import FAILED, OPEN
+from news.store.prefs import prefs_of
 from news.store.schema import ChatRow, DeliveryRow, SubscriptionRow
+from news.store.states import FAILED, OPEN
+
+# What /settings and friends may change; anything else is a programming error.
+CHANGEABLE = frozenset(
+    {"language", "zone", "mode", "digest_times", "quiet", "quiet_mode", "link_previews"}
+    | {"paused_until", "thread_id", "last_digest_at"}
+)
 
 
 class Chats:
@@ -36,6 +45,36 @@ class Chats:
             else:
                 row.active, row.title = True, title or row.title
                 row.language = row.language or language
+
+    async def prefs(self, chat_id: int) -> ChatPrefs | None:
+        async with self._sessions() as session:
+            row = await session.get(ChatRow, chat_id)
+            return None if row is None else prefs_of(row)
+
+    async def update(self, chat_id: int, now: datetime, **changes: Any) -> ChatPrefs:
+        """Change a chat's settings (creating the chat if it never talked to us); returns them."""
+        unknown = set(changes) - CHANGEABLE
+        if unknown:
+            raise TypeError(f"not a chat setting: {', '.join(sorted(unknown))}")
+        if "digest_times" in changes:
+            changes["digest_times"] = list(changes["digest_times"])
+        async with self._sessions.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is None:
+                row = ChatRow(id=chat_id, kind="private", active=True, created_at=now)
+                session.add(row)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            await session.flush()
+            await session.refresh(row)
+            return prefs_of(row)
+
+    async def forget(self, chat_id: int) -> None:
+        """/stop: the chat and everything it stored (subscriptions, alerts, saved articles,
+        queued messages) are deleted."""
+        async with self._sessions.begin() as session:
+            # The foreign keys cascade (SQLite has them on: news.store.database).
+            await session.execute(delete(ChatRow).where(ChatRow.id == chat_id))
 
     async def subscribe(self, chat_id: int, topic: str, now: datetime) -> bool:
         """Follow a topic; False when the chat already did."""

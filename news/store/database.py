@@ -78,10 +78,19 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine) -> None:
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema to the newest revision (run at every start; a no-op when current)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table (copy, drop, rename): with foreign keys on, the
+            # drop would cascade into every row that points at it (a chat's subscriptions,
+            # say). The pragma is ignored inside a transaction, so it comes first.
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+        await connection.commit()
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def insert_ignoring_duplicates(session: AsyncSession, entity: type[Base]) -> Any:

@@ -6,15 +6,26 @@ changed feed's storage cost near constant.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, insert, literal, or_, select, update
+from sqlalchemy import and_, case, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
-from news.records import NewArticle
+from news.keywords import Query, article_words, match, parse_query
+from news.records import DIGEST, NewArticle
 from news.store.database import insert_ignoring_duplicates
-from news.store.schema import ArticleRow, ArticleTopicRow, ChatRow, DeliveryRow, SubscriptionRow
+from news.store.schema import (
+    AlertRow,
+    ArticleRow,
+    ArticleTopicRow,
+    ChatRow,
+    DeliveryRow,
+    SubscriptionRow,
+)
+from news.store.states import HELD, PENDING
 
 
 async def lookup(
@@ -130,8 +141,18 @@ async def insert_new(
     return ids
 
 
+def _receiving(now: datetime) -> ColumnElement[bool]:
+    """Chats that take alerts now: active, and not paused."""
+    return and_(ChatRow.active, or_(ChatRow.paused_until.is_(None), ChatRow.paused_until <= now))
+
+
+def _first_state() -> ColumnElement[str]:
+    """Digest chats hold their articles for the digest; the others get them at once."""
+    return case((ChatRow.mode == DIGEST, literal(HELD)), else_=literal(PENDING))
+
+
 async def enqueue(session: AsyncSession, article_ids: Collection[int], now: datetime) -> int:
-    """One pending delivery per (active chat, article) where the chat follows a topic of it."""
+    """One delivery per (receiving chat, article) where the chat follows a topic of it."""
     if not article_ids:
         return 0
     moment = ArticleRow.discovered_at.type
@@ -139,14 +160,14 @@ async def enqueue(session: AsyncSession, article_ids: Collection[int], now: date
         select(
             SubscriptionRow.chat_id,
             ArticleTopicRow.article_id,
-            literal("pending"),
+            _first_state(),
             literal(0),
             literal(now, moment),
             literal(now, moment),
         )
         .join(ArticleTopicRow, ArticleTopicRow.topic == SubscriptionRow.topic)
         .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id)
-        .where(ArticleTopicRow.article_id.in_(sorted(article_ids)), ChatRow.active)
+        .where(ArticleTopicRow.article_id.in_(sorted(article_ids)), _receiving(now))
         .distinct()
     )
     statement = insert_ignoring_duplicates(session, DeliveryRow).from_select(
@@ -154,3 +175,53 @@ async def enqueue(session: AsyncSession, article_ids: Collection[int], now: date
     )
     result = await session.execute(statement)
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+async def enqueue_keywords(
+    session: AsyncSession, articles: Mapping[int, NewArticle], now: datetime
+) -> int:
+    """One delivery per (receiving chat, article) where one of the chat's keyword alerts
+    matches the headline, key points or summary; the row remembers which alert matched.
+    Written before the topic matches, so an article both bring is sent once, with its keyword."""
+    if not articles:
+        return 0
+    alerts = (
+        await session.execute(
+            select(AlertRow.chat_id, AlertRow.query, _first_state())
+            .join(ChatRow, ChatRow.id == AlertRow.chat_id)
+            .where(_receiving(now))
+            .order_by(AlertRow.id)
+        )
+    ).all()
+    if not alerts:
+        return 0
+    rows = []
+    for article_id, article in articles.items():
+        words = article_words((article.title, *article.key_points, article.summary))
+        matched: dict[int, tuple[str, str]] = {}
+        for chat_id, text, state in alerts:
+            hit = None if chat_id in matched else match(_query(text), words)
+            if hit is not None:
+                matched[chat_id] = (hit, state)
+        rows += [
+            {
+                "chat_id": chat_id,
+                "article_id": article_id,
+                "state": state,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "matched": hit,
+            }
+            for chat_id, (hit, state) in matched.items()
+        ]
+    if not rows:
+        return 0
+    await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
+    return len(rows)
+
+
+@lru_cache(maxsize=4096)
+def _query(text: str) -> Query:
+    """Stored alerts are in canonical form; parsed once per process, not once per article."""
+    return parse_query(text)

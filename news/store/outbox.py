@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from news.records import Announcement, Article, Delivery
+from news.records import Announcement, Article, Delivery, Digest, DigestItem
 from news.store.articles import articles_from_rows
-from news.store.schema import ArticleRow, BroadcastRow, DeliveryRow, FeedRow
+from news.store.prefs import prefs_of
+from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
+from news.store.states import BUNDLED, FAILED, HELD, OPEN, PENDING, SENDING, SENT, SKIPPED
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-OPEN = (PENDING, SENDING)
 # Written out, not bound: only then may SQLite and PostgreSQL use ix_deliveries_open_chat,
 # whose WHERE names these two states.
 _OPEN_STATES: list[ColumnElement[str]] = [literal_column(f"'{state}'") for state in OPEN]
@@ -96,8 +96,37 @@ class Outbox:
             {"id": id_, "state": SENT, "sent_at": at, "last_error": None}
             for id_, at in accepted.items()
         ]
+        digest_rows = aliased(DeliveryRow)
+        sent_digests = select(digest_rows.digest_id).where(
+            digest_rows.id.in_(list(accepted)),
+            digest_rows.article_id.is_(None),
+            digest_rows.digest_id.is_not(None),
+        )
         async with self._sessions.begin() as session:
             await session.execute(update(DeliveryRow), rows)
+            # The articles a sent digest carried count as sent with it.
+            await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.state == BUNDLED, DeliveryRow.digest_id.in_(sent_digests))
+                .values(state=SENT, sent_at=max(accepted.values()))
+                .execution_options(synchronize_session=False)
+            )
+
+    async def hold(self, delivery_id: int) -> None:
+        """Keep an alert for the chat's next digest (quiet hours, or the chat switched to
+        digests after it was queued); this attempt does not count."""
+        await self._set(delivery_id, state=HELD, attempts=DeliveryRow.attempts - 1, only=SENDING)
+
+    async def skip(self, delivery_id: int, reason: str) -> None:
+        """Not sent, on the chat's wish (it paused its alerts)."""
+        await self._set(delivery_id, state=SKIPPED, last_error=reason, only=SENDING)
+
+    async def digest_progress(self, digest_id: int, parts: int) -> None:
+        """Telegram accepted the digest's first `parts` parts: a retry starts after them."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(DigestRow).where(DigestRow.id == digest_id).values(parts_sent=parts)
+            )
 
     async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
         """Try again later; this attempt counts towards the limit."""
@@ -125,7 +154,7 @@ class Outbox:
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_(OPEN))
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_((*OPEN, HELD)))
                 .values(state=FAILED, last_error=reason)
             )
             return int(getattr(result, "rowcount", 0) or 0)
@@ -154,25 +183,56 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
     rows = (
         await session.execute(
             select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url, BroadcastRow)
+            .add_columns(DigestRow, ChatRow)
             .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
             .outerjoin(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .outerjoin(BroadcastRow, BroadcastRow.id == DeliveryRow.broadcast_id)
+            .outerjoin(
+                DigestRow,
+                (DigestRow.id == DeliveryRow.digest_id) & DeliveryRow.article_id.is_(None),
+            )
+            .join(ChatRow, ChatRow.id == DeliveryRow.chat_id)
             .where(DeliveryRow.id.in_(ids))
             .order_by(DeliveryRow.id)
         )
     ).all()
-    found = [(a, t, u) for _, a, t, u, _ in rows if a is not None]
+    found = [(a, t, u) for _, a, t, u, *_ in rows if a is not None]
     articles = iter(await articles_from_rows(session, found))
     deliveries = []
-    for delivery, article, _, _, broadcast in rows:
-        item: Article | Announcement
+    for delivery, article, _, _, broadcast, digest, chat in rows:
+        item: Article | Announcement | Digest
         if article is not None:
             item = next(articles)
+        elif digest is not None:
+            item = await _digest(session, digest)
         else:
             item = Announcement(broadcast.id, broadcast.text, broadcast.created_at)
         deliveries.append(
             Delivery(
-                id=delivery.id, chat_id=delivery.chat_id, article=item, attempts=delivery.attempts
+                id=delivery.id,
+                chat_id=delivery.chat_id,
+                article=item,
+                attempts=delivery.attempts,
+                chat=prefs_of(chat),
+                matched=delivery.matched,
             )
         )
     return deliveries
+
+
+async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
+    """A digest with its articles in the order they were found."""
+    rows = (
+        await session.execute(
+            select(DeliveryRow.matched, ArticleRow, FeedRow.title, FeedRow.url)
+            .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(DeliveryRow.digest_id == digest.id, DeliveryRow.article_id.is_not(None))
+            .order_by(DeliveryRow.id)
+        )
+    ).all()
+    articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
+    items = tuple(
+        DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
+    )
+    return Digest(digest.id, digest.created_at, digest.reason, items, digest.parts_sent)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -80,6 +81,10 @@ class FeedRow(Base):
     admins_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The publisher's own polling hint (RSS <ttl>, sy:updatePeriod, Cache-Control max-age).
     min_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    # Key-point labels this publisher uses beyond news.keypoints.DEFAULT_LABELS, and whether
+    # a teaser entry's article page is read for its points (both from the feeds file).
+    key_point_labels: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    fetch_article: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -125,6 +130,18 @@ class ChatRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # How and when the chat wants its news (news.records.ChatPrefs holds the meaning).
+    zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    mode: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    digest_times: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["08:00", "19:00"], server_default='["08:00", "19:00"]'
+    )
+    quiet: Mapped[str | None] = mapped_column(String(11))  # "HH:MM-HH:MM"
+    quiet_mode: Mapped[str] = mapped_column(String(10), default="hold", server_default="hold")
+    link_previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SubscriptionRow(Base):
@@ -145,6 +162,13 @@ class DeliveryRow(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "article_id", name="uq_deliveries_chat_article"),
         UniqueConstraint("chat_id", "broadcast_id", name="uq_deliveries_chat_broadcast"),
+        # Held articles wait for a chat's digest; found per chat when it is due.
+        Index(
+            "ix_deliveries_held_chat",
+            "chat_id",
+            sqlite_where=text("state = 'held'"),
+            postgresql_where=text("state = 'held'"),
+        ),
         Index("ix_deliveries_state_due", "state", "next_attempt_at"),
         # A chat's unfinished rows, for "is this row the head of its chat's queue?" at every
         # claim: only open rows are indexed, so a chat's long history of sent alerts costs
@@ -160,11 +184,17 @@ class DeliveryRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("chats.id", ondelete="CASCADE"))
-    # Exactly one of these: an article's alert, or an admin's announcement.
+    # Exactly one of these: an article's alert, an admin's announcement, or a digest.
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE")
     )
+    # On a digest's own row: the digest it sends. On an article's row: the digest that took
+    # it (state "bundled"), so the article is marked sent when the digest is.
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="CASCADE"), index=True
+    )
+    matched: Mapped[str | None] = mapped_column(Text)  # the keyword alert that matched
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -186,3 +216,47 @@ class BroadcastRow(Base):
     # Set once, when confirmed or cancelled: a second press of either button changes nothing.
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     queued: Mapped[int | None] = mapped_column(Integer)  # deliveries queued; None if cancelled
+
+
+class DigestRow(Base):
+    """Held articles put together for one chat; its own delivery row sends it."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("chats.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Parts Telegram accepted so far: after a crash the digest goes on from the next part.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AlertRow(Base):
+    """A chat's keyword alert, stored in news.keywords' canonical form."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("chat_id", "query", name="uq_alerts_chat_query"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SavedRow(Base):
+    """An article a chat saved. A copy of what /saved shows, so it outlives the article row,
+    which is forgotten once its feed stops listing it."""
+
+    __tablename__ = "saved"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

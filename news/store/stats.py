@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Case, ColumnElement, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from news.store.outbox import PENDING, SENDING, SENT
 from news.store.schema import ChatRow, DeliveryRow, FeedRow, SubscriptionRow
+from news.store.states import PENDING, SENDING, SENT
 
 
 @dataclass(frozen=True, slots=True)

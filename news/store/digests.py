@@ -1,0 +1,100 @@
+"""Digests: articles held for a chat (digest mode, quiet hours) put together and queued as one
+delivery, which the sender renders and sends in parts.
+
+An article's row goes held -> bundled (into a digest) -> sent when the digest's own row is sent,
+so "what did this chat receive" stays one question for the outbox table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from news.records import ChatPrefs
+from news.store.prefs import prefs_of
+from news.store.schema import ChatRow, DeliveryRow, DigestRow
+from news.store.states import BUNDLED, HELD, PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A chat with held articles: its settings and when the oldest of them was held."""
+
+    chat: ChatPrefs
+    oldest: datetime
+    count: int
+
+
+class Digests:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def waiting(self) -> list[Waiting]:
+        """Active chats that have held articles (the digest job decides which are due)."""
+        held = (
+            select(
+                DeliveryRow.chat_id,
+                func.min(DeliveryRow.created_at).label("oldest"),
+                func.count().label("count"),
+            )
+            .where(DeliveryRow.state == HELD)
+            .group_by(DeliveryRow.chat_id)
+            .subquery()
+        )
+        query = (
+            select(ChatRow, held.c.oldest, held.c.count)
+            .join(held, held.c.chat_id == ChatRow.id)
+            .where(ChatRow.active)
+            .order_by(ChatRow.id)
+        )
+        async with self._sessions() as session:
+            return [
+                Waiting(prefs_of(row), oldest, int(count))
+                for row, oldest, count in await session.execute(query)
+            ]
+
+    async def held(self, chat_id: int) -> int:
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(DeliveryRow)
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == HELD)
+            )
+            return int(count or 0)
+
+    async def bundle(self, chat_id: int, now: datetime, reason: str) -> int:
+        """Put the chat's held articles into a digest queued for sending now; returns how many
+        (0: nothing was held, and nothing is queued)."""
+        async with self._sessions.begin() as session:
+            digest = DigestRow(chat_id=chat_id, reason=reason, created_at=now, parts_sent=0)
+            session.add(digest)
+            await session.flush()
+            taken = (
+                await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == HELD)
+                    .values(state=BUNDLED, digest_id=digest.id)
+                    .returning(DeliveryRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+            ).all()
+            if not taken:  # another bundle took them a moment ago
+                await session.execute(delete(DigestRow).where(DigestRow.id == digest.id))
+                return 0
+            session.add(
+                DeliveryRow(
+                    chat_id=chat_id,
+                    digest_id=digest.id,
+                    state=PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+            await session.execute(
+                update(ChatRow).where(ChatRow.id == chat_id).values(last_digest_at=now)
+            )
+            return len(taken)

@@ -1,0 +1,16 @@
+"""A chat row as the rest of the code sees it: news.records.ChatPrefs."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from news.records import ChatPrefs
+from news.store.schema import ChatRow
+
+_PREF_FIELDS = tuple(field.name for field in fields(ChatPrefs))
+
+
+def prefs_of(row: ChatRow) -> ChatPrefs:
+    values = {name: getattr(row, name) for name in _PREF_FIELDS}
+    values["digest_times"] = tuple(row.digest_times or ())
+    return ChatPrefs(**values)

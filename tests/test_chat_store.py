@@ -1,0 +1,144 @@
+"""A chat's own data on real databases (SQLite always, PostgreSQL where one runs): settings,
+keyword alerts, saved articles, digests, and /stop deleting all of it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from news.keywords import parse_query
+from news.records import DIGEST, DIGEST_ASKED, Digest, NewArticle
+from news.store import Store
+from news.store.alerts import MAX_ALERTS, TooManyAlerts
+from news.store.schema import DeliveryRow
+from tests.databases import database_url
+from tests.test_store import NOW, article, feed_id, take_due
+
+ANN, BOB = 1, 2
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with database_url(request.param, tmp_path) as url:
+        store = Store.connect(url)
+        await store.migrate()
+        try:
+            yield store
+        finally:
+            await store.close()
+
+
+async def follow(store: Store, chat: int, topic: str = "Politics") -> None:
+    await store.chats.seen(chat, kind="private", title=None, language="uk", now=NOW)
+    await store.chats.subscribe(chat, topic, NOW)
+
+
+async def publish(store: Store, *articles: NewArticle) -> None:
+    feed = await feed_id(store)
+    names = {a.identity for a in articles}
+    await store.articles.ingest(feed, list(articles), now=NOW, alertable=names)
+
+
+async def states(store: Store, chat: int) -> list[tuple[str, str | None]]:
+    async with store.engine.connect() as connection:
+        found = await connection.execute(
+            select(DeliveryRow.state, DeliveryRow.matched)
+            .where(DeliveryRow.chat_id == chat)
+            .order_by(DeliveryRow.id)
+        )
+        return [(state, matched) for state, matched in found]
+
+
+async def test_settings_are_stored_and_read_back(store: Store) -> None:
+    await follow(store, ANN)
+    prefs = await store.chats.update(
+        ANN, NOW, mode=DIGEST, digest_times=("07:00", "19:30"), zone="Europe/Kyiv"
+    )
+    assert (prefs.mode, prefs.digest_times, prefs.zone) == (
+        DIGEST,
+        ("07:00", "19:30"),
+        "Europe/Kyiv",
+    )
+    assert prefs.language == "uk"  # untouched settings stay
+    assert await store.chats.prefs(ANN) == prefs
+    with pytest.raises(TypeError):
+        await store.chats.update(ANN, NOW, kind="channel")
+
+
+async def test_a_digest_chat_holds_articles_and_a_bundle_queues_them_as_one(store: Store) -> None:
+    await follow(store, ANN)
+    await follow(store, BOB)
+    await store.chats.update(ANN, NOW, mode=DIGEST)
+    await publish(store, article("a", "Politics"), article("b", "Politics"))
+
+    assert await states(store, ANN) == [("held", None), ("held", None)]
+    assert [s for s, _ in await states(store, BOB)] == ["pending", "pending"]
+    assert await store.digests.bundle(ANN, NOW, DIGEST_ASKED) == 2
+    assert await store.digests.bundle(ANN, NOW, DIGEST_ASKED) == 0  # nothing left held
+
+    [delivery] = [d for d in await take_due(store, NOW) if d.chat_id == ANN]
+    assert isinstance(delivery.article, Digest)
+    assert [i.article.title for i in delivery.article.items] == ["Headline a", "Headline b"]
+    await store.outbox.digest_progress(delivery.article.id, 1)
+    await store.outbox.sent_all({delivery.id: NOW})
+    assert [s for s, _ in await states(store, ANN)] == ["sent", "sent", "sent"]
+    assert (await store.chats.prefs(ANN)).last_digest_at == NOW  # type: ignore[union-attr]
+
+
+async def test_a_keyword_alert_brings_an_article_once_and_says_what_matched(store: Store) -> None:
+    await follow(store, ANN, "World")  # follows another topic: only the keyword brings it
+    await follow(store, BOB)  # follows the topic and has the keyword: one row, with the keyword
+    for chat in (ANN, BOB):
+        await store.alerts.add(chat, parse_query('"Headline a"').text(), NOW)
+    await publish(store, article("a", "Politics"), article("b", "Politics"))
+
+    assert await states(store, ANN) == [("pending", "headline a")]
+    assert await states(store, BOB) == [("pending", "headline a"), ("pending", None)]
+
+
+async def test_alerts_are_numbered_in_order_and_bounded(store: Store) -> None:
+    for n in range(MAX_ALERTS):
+        assert await store.alerts.add(ANN, f"word{n}", NOW)
+    assert not await store.alerts.add(ANN, "word0", NOW)  # a duplicate is not a new one
+    with pytest.raises(TooManyAlerts):
+        await store.alerts.add(ANN, "one more", NOW)
+    assert await store.alerts.remove(ANN, 2) == "word1"
+    assert (await store.alerts.texts(ANN))[:2] == ["word0", "word2"]
+    assert await store.alerts.remove(ANN, 99) is None
+
+
+async def test_saved_articles_outlive_the_article_row(store: Store) -> None:
+    await follow(store, ANN)
+    await publish(store, article("a", "Politics"))
+    [delivery] = await take_due(store, NOW)
+    article_id = delivery.article.id
+    assert await store.saved.save(ANN, article_id, NOW)
+    assert not await store.saved.save(ANN, article_id, NOW)
+    with pytest.raises(LookupError):
+        await store.saved.save(ANN, 10_000, NOW)
+
+    await store.articles.forget(NOW + timedelta(days=60))  # the feed dropped it long ago
+    saved, total = await store.saved.page(ANN, 0, 10)
+    assert total == 1 and [s.title for s in saved] == ["Headline a"]
+    assert await store.saved.remove(ANN, article_id)
+    assert await store.saved.page(ANN, 0, 10) == ([], 0)
+
+
+async def test_stop_deletes_everything_the_chat_stored(store: Store) -> None:
+    await follow(store, ANN)
+    await store.alerts.add(ANN, "budget", NOW)
+    await publish(store, article("a", "Politics"))
+    [delivery] = await take_due(store, NOW)
+    await store.saved.save(ANN, delivery.article.id, NOW)
+
+    await store.chats.forget(ANN)
+
+    assert await store.chats.prefs(ANN) is None
+    assert await store.chats.topics(ANN) == set()
+    assert await store.alerts.texts(ANN) == []
+    assert await store.saved.page(ANN, 0, 10) == ([], 0)
+    assert await states(store, ANN) == []
