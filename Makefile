@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check format bench clean
+.PHONY: run test lint check format bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ check: lint test
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Interface texts: English msgids from the code into the template, then into every language's
+# catalogue (new msgids arrive untranslated, never guessed from similar ones). docs/translations.md
+LOCALES := bot/locales
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k N_ \
+		--add-comments=Translators: --sort-by-file --project=newsbot --width=100 \
+		-o $(LOCALES)/newsbot.pot bot jobs news
+	$(BIN)/pybabel update --no-fuzzy-matching --domain=newsbot --width=100 \
+		-i $(LOCALES)/newsbot.pot -d $(LOCALES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
 from bot import admin_replies, replies
+from bot.reply import reply
 from jobs.probe import Prober, Refused
 from news.store import Store
 from news.store.feeds import REMOVED_BY_ADMIN
@@ -39,50 +40,50 @@ class Admin:
             return
         feeds = await self.store.feeds.health()
         for page in admin_replies.feed_list(feeds, self.clock()):
-            await _reply(update, page)
+            await reply(update, page)
 
     async def addfeed(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         words = list(context.args or [])
         if not words:
-            await _reply(update, admin_replies.addfeed_usage(self.vocabulary.names))
+            await reply(update, admin_replies.addfeed_usage(self.vocabulary.names))
             return
         topics = parse_topics(words[1:], self.vocabulary)
         if isinstance(topics, str):
-            await _reply(update, replies.unknown_topic(topics, self.vocabulary))
+            await reply(update, replies.unknown_topic(topics, self.vocabulary))
             return
         if update.effective_chat is not None:  # fetching can take seconds: show it is working
             await update.effective_chat.send_action(ChatAction.TYPING)
         probed = await self.prober.probe(words[0])
         if isinstance(probed, Refused):
-            await _reply(update, admin_replies.refused(probed))
+            await reply(update, admin_replies.refused(probed))
             return
         feed, change = await self.store.feeds.add(
             probed.url, topics, probed.feed.title or None, self.clock()
         )
-        await _reply(update, admin_replies.added(feed, probed, change))
+        await reply(update, admin_replies.added(feed, probed, change))
 
     async def removefeed(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         key = " ".join(context.args or []).strip()
         if not key:
-            await _reply(update, admin_replies.removefeed_usage())
+            await reply(update, admin_replies.removefeed_usage())
             return
         done = await self.store.feeds.disable(feed_key(key), REMOVED_BY_ADMIN)
         if done is None:
-            await _reply(update, admin_replies.no_such_feed(key))
+            await reply(update, admin_replies.no_such_feed(key))
             return
         feed, was_enabled = done
-        await _reply(update, admin_replies.removed(feed, was_enabled=was_enabled))
+        await reply(update, admin_replies.removed(feed, was_enabled=was_enabled))
 
     async def status(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         now = self.clock()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        await _reply(update, admin_replies.status(await self.store.stats.snapshot(midnight), now))
+        await reply(update, admin_replies.status(await self.store.stats.snapshot(midnight), now))
 
     async def stats(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
@@ -93,7 +94,7 @@ class Admin:
         per_day = await self.store.stats.sent_per_day(since)
         counts = [per_day.get(day.isoformat(), 0) for day in days]
         snapshot = await self.store.stats.snapshot(since)
-        await _reply(update, admin_replies.stats(snapshot.subscriptions, days, counts))
+        await reply(update, admin_replies.stats(snapshot.subscriptions, days, counts))
 
     async def broadcast(self, update: Update, context: Context) -> None:
         """/broadcast TEXT: a preview with Send / Cancel buttons; nothing goes out before Send."""
@@ -102,10 +103,10 @@ class Admin:
         words = (update.effective_message.text or "").split(maxsplit=1)
         text = words[1].strip() if len(words) > 1 else ""  # keeps the admin's line breaks
         if not text:
-            await _reply(update, admin_replies.broadcast_usage())
+            await reply(update, admin_replies.broadcast_usage())
             return
         if len(text) > admin_replies.BROADCAST_LIMIT:
-            await _reply(update, admin_replies.broadcast_too_long(len(text)))
+            await reply(update, admin_replies.broadcast_too_long(len(text)))
             return
         assert update.effective_user is not None  # _is_admin checked it
         draft, audience = await self.store.broadcasts.draft(
@@ -153,7 +154,7 @@ class Admin:
         user = update.effective_user
         if user is not None and user.id in self.admins:
             return True
-        await _reply(update, replies.unknown_command())
+        await reply(update, replies.unknown_command())
         return False
 
 
@@ -185,8 +186,3 @@ def parse_topics(words: Sequence[str], vocabulary: Vocabulary) -> tuple[str, ...
             return spelling
         topics.append(topic)
     return tuple(dict.fromkeys(topics))
-
-
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)

@@ -1,4 +1,5 @@
-"""Chat commands. Each handler parses its arguments, calls the store, renders and replies."""
+"""Chat commands. Each handler parses its arguments, calls the store, renders and replies in the
+chat's language."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import replies
-from news import render
+from bot.chats import seen
+from bot.groups import Admins, forum_thread
+from bot.i18n import ChatLocales
+from bot.reply import chat_id, reply
+from bot.topics_menu import TopicsMenu
+from news.locale import Locale
 from news.store import Store
 from news.topics import Vocabulary
 
@@ -23,79 +28,61 @@ class Commands:
     store: Store
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
+    locales: ChatLocales
+    admins: Admins
+    menu: TopicsMenu
 
     async def start(self, update: Update, context: Context) -> None:
-        await self._seen(update)
+        await seen(self.store, update, self.clock())
         user = update.effective_user
-        await _reply(update, replies.greeting(self.vocabulary, user.first_name if user else None))
+        locale = await self.locales.of(update)
+        name = user.first_name if user else None
+        await reply(update, replies.greeting(self.vocabulary, name, locale))
 
     async def help(self, update: Update, context: Context) -> None:
-        await _reply(update, replies.help_text())
+        await reply(update, replies.help_text(await self.locales.of(update)))
 
     async def topics(self, update: Update, context: Context) -> None:
-        followed = await self.store.chats.topics(_chat_id(update))
-        await _reply(update, replies.topics(self.vocabulary, followed))
+        await self.menu.show(update)
 
     async def subscribe(self, update: Update, context: Context) -> None:
-        topic = await self._topic_argument(update, context, "subscribe")
-        if topic is None:
+        locale = await self.locales.of(update)
+        topic = await self._topic_argument(update, context, "subscribe", locale)
+        if topic is None or not await self.admins.allowed(update, locale):
             return
-        await self._seen(update)
-        added = await self.store.chats.subscribe(_chat_id(update), topic, self.clock())
-        await _reply(update, replies.subscribed(topic, already=not added))
+        await seen(self.store, update, self.clock())
+        chat = chat_id(update)
+        added = await self.store.chats.subscribe(chat, topic, self.clock())
+        thread = forum_thread(update)
+        if thread is not None:
+            await self.store.chats.update(chat, self.clock(), thread_id=thread.id)
+        await reply(update, replies.subscribed(topic, already=not added, locale=locale))
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
-        topic = await self._topic_argument(update, context, "unsubscribe")
-        if topic is None:
+        locale = await self.locales.of(update)
+        topic = await self._topic_argument(update, context, "unsubscribe", locale)
+        if topic is None or not await self.admins.allowed(update, locale):
             return
-        removed = await self.store.chats.unsubscribe(_chat_id(update), topic)
-        await _reply(update, replies.unsubscribed(topic, was_following=removed))
-
-    async def latest(self, update: Update, context: Context) -> None:
-        topic = None
-        if context.args:
-            topic = await self._topic_argument(update, context, "latest")
-            if topic is None:
-                return
-        articles = await self.store.articles.latest(topic, limit=5)
-        if not articles:
-            await _reply(update, replies.no_articles(topic))
-            return
-        title = f"Latest on {topic}" if topic else "Latest headlines"
-        await _reply(update, render.headlines(title, articles))
+        removed = await self.store.chats.unsubscribe(chat_id(update), topic)
+        await reply(update, replies.unsubscribed(topic, was_following=removed, locale=locale))
 
     async def unknown(self, update: Update, context: Context) -> None:
-        await _reply(update, replies.unknown_command())
+        await reply(update, replies.unknown_command(await self.locales.of(update)))
 
-    async def _topic_argument(self, update: Update, context: Context, command: str) -> str | None:
+    async def stale_button(self, update: Update, context: Context) -> None:
+        """A press no handler knows: a button of an older version of the bot, or forged data."""
+        if update.callback_query is not None:
+            await update.callback_query.answer(replies.stale_button(await self.locales.of(update)))
+
+    async def _topic_argument(
+        self, update: Update, context: Context, command: str, locale: Locale
+    ) -> str | None:
         """The topic named after the command, or None after telling the user what went wrong."""
         spelling = " ".join(context.args or []).strip()
         if not spelling:
-            await _reply(update, replies.usage(command, self.vocabulary))
+            await reply(update, replies.usage(command, self.vocabulary, locale))
             return None
         topic = self.vocabulary.resolve(spelling)
         if topic is None:
-            await _reply(update, replies.unknown_topic(spelling, self.vocabulary))
+            await reply(update, replies.unknown_topic(spelling, self.vocabulary, locale))
         return topic
-
-    async def _seen(self, update: Update) -> None:
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None:
-            return
-        await self.store.chats.seen(
-            chat.id,
-            kind=chat.type,
-            title=chat.title or chat.full_name,
-            language=user.language_code if user else None,
-            now=self.clock(),
-        )
-
-
-def _chat_id(update: Update) -> int:
-    assert update.effective_chat is not None  # command handlers only run for chat messages
-    return update.effective_chat.id
-
-
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)

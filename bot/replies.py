@@ -1,96 +1,157 @@
-"""What the bot says in chat, as Telegram HTML. Everything user- or feed-supplied is escaped."""
+"""What the bot says in chat, as Telegram HTML, in the chat's language.
+
+Each text is an English msgid marked with `_()` and translated through the chat's Locale
+(docs/translations.md); everything user- or feed-supplied is escaped and passed in through
+`{placeholders}`, so a translation can reorder it but never has to build HTML around it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.i18n import N_
+from news.locale import ENGLISH, Locale
 from news.render import escape
 from news.topics import Vocabulary
 
-# (command, one-line description): the /help text and the menu registered with setMyCommands.
+# (command, one-line description): the /help text and the menu registered with setMyCommands,
+# once per language. The descriptions are msgids, translated where they are shown.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "What this bot does and how to begin"),
-    ("topics", "All topics, and the ones this chat follows"),
-    ("subscribe", "Follow a topic: /subscribe Politics"),
-    ("unsubscribe", "Stop following a topic: /unsubscribe Politics"),
-    ("latest", "The 5 newest headlines: /latest or /latest World"),
-    ("help", "Every command, one line each"),
+    ("start", N_("What this bot does and how to begin")),
+    ("topics", N_("All topics: tap one to follow or unfollow it")),
+    ("subscribe", N_("Follow a topic: /subscribe Politics")),
+    ("unsubscribe", N_("Stop following a topic: /unsubscribe Politics")),
+    ("latest", N_("The newest headlines: /latest, /latest World 10")),
+    ("alert", N_("Keyword alerts: /alert add North Korea, /alert list")),
+    ("saved", N_("The articles you saved with ⭐")),
+    ("digest", N_("This chat's digest, now")),
+    ("settings", N_("Delivery, digest times, time zone, quiet hours, language")),
+    ("mode", N_("Alerts as they come or in digests: /mode digest")),
+    ("digest_time", N_("When digests arrive: /digest_time 08:00 19:00")),
+    ("timezone", N_("Your time zone: /timezone Kyiv or /timezone UTC+3")),
+    ("quiet", N_("Quiet hours: /quiet 23:00-07:00 or /quiet off")),
+    ("pause", N_("Pause alerts: /pause 2h, or until /resume")),
+    ("resume", N_("Alerts again after /pause")),
+    ("stop", N_("Unsubscribe from everything and delete this chat's data")),
+    ("help", N_("Every command, one line each")),
 )
+
+
+def menu(locale: Locale) -> list[tuple[str, str]]:
+    """The command menu in one language."""
+    return [(command, locale.gettext(description)) for command, description in COMMANDS]
 
 
 def _topic_list(vocabulary: Vocabulary) -> str:
     return ", ".join(f"<b>{escape(name)}</b>" for name in vocabulary.names)
 
 
-def greeting(vocabulary: Vocabulary, first_name: str | None) -> str:
-    hello = f"Hi, {escape(first_name)}!" if first_name else "Hi!"
-    example = escape(vocabulary.names[0]) if vocabulary.names else "Politics"
-    return (
-        f"{hello} I'm newsbot. I watch news feeds and send you the key points of every new "
-        "article on the topics you follow: headline, date, 2-4 key points and the link.\n\n"
-        f"Topics: {_topic_list(vocabulary)}\n\n"
-        f"Follow one with /subscribe {example}. /help lists every command."
+def _example(vocabulary: Vocabulary) -> str:
+    return escape(vocabulary.names[0]) if vocabulary.names else "Politics"
+
+
+def greeting(vocabulary: Vocabulary, first_name: str | None, locale: Locale) -> str:
+    _ = locale.gettext
+    hello = _("Hi, {name}!").format(name=escape(first_name)) if first_name else _("Hi!")
+    about = _(
+        "I'm newsbot. I watch news feeds and send you the key points of every new article on "
+        "the topics you follow: headline, date, 2-4 key points and the link."
     )
+    topics = _("Topics: {topics}").format(topics=_topic_list(vocabulary))
+    follow = _(
+        "Follow one with /subscribe {example} or tap it in /topics. /help lists every command."
+    )
+    return f"{hello} {about}\n\n{topics}\n\n{follow.format(example=_example(vocabulary))}"
 
 
-def help_text() -> str:
-    lines = ["<b>What I can do</b>"]
-    lines += [f"/{command} - {escape(description)}" for command, description in COMMANDS]
+def help_text(locale: Locale) -> str:
+    lines = ["<b>" + locale.gettext("What I can do") + "</b>"]
+    lines += [f"/{command} - {escape(description)}" for command, description in menu(locale)]
     return "\n".join(lines)
 
 
-def topics(vocabulary: Vocabulary, followed: Iterable[str]) -> str:
+def topics(vocabulary: Vocabulary, followed: Iterable[str], locale: Locale) -> str:
+    _ = locale.gettext
     followed = set(followed)
-    lines = ["<b>Topics</b> (✅ = this chat follows it)"]
+    lines = [_("<b>Topics</b> (✅ = this chat follows it)")]
     lines += [f"{'✅' if name in followed else '▫️'} {escape(name)}" for name in vocabulary.names]
     lines.append("")
     if followed:
-        lines.append("Change with /subscribe TOPIC or /unsubscribe TOPIC.")
+        lines.append(_("Tap a topic below to follow or unfollow it."))
     else:
-        lines.append("You follow nothing yet. Try /subscribe " + escape(vocabulary.names[0]) + ".")
+        lines.append(_("You follow nothing yet. Tap a topic below to follow it."))
     return "\n".join(lines)
 
 
-def usage(command: str, vocabulary: Vocabulary) -> str:
-    example = escape(vocabulary.names[0]) if vocabulary.names else "Politics"
-    return (
-        f"Which topic? Send it after the command, for example:\n/{command} {example}\n\n"
-        f"Topics: {_topic_list(vocabulary)}"
-    )
+def usage(command: str, vocabulary: Vocabulary, locale: Locale) -> str:
+    _ = locale.gettext
+    which = _("Which topic? Send it after the command, for example:")
+    topics = _("Topics: {topics}").format(topics=_topic_list(vocabulary))
+    return f"{which}\n/{command} {_example(vocabulary)}\n\n{topics}"
 
 
-def unknown_topic(spelling: str, vocabulary: Vocabulary) -> str:
+def unknown_topic(spelling: str, vocabulary: Vocabulary, locale: Locale = ENGLISH) -> str:
+    _ = locale.gettext
+    text = _("I don't know the topic “{spelling}”.").format(spelling=escape(spelling[:100]))
     guess = vocabulary.closest(spelling)
-    hint = f" Did you mean <b>{escape(guess)}</b>?" if guess else ""
-    return (
-        f"I don't know the topic “{escape(spelling[:100])}”.{hint}\n\n"
-        f"Topics: {_topic_list(vocabulary)}"
-    )
+    if guess:
+        text += " " + _("Did you mean <b>{topic}</b>?").format(topic=escape(guess))
+    topics = _("Topics: {topics}").format(topics=_topic_list(vocabulary))
+    return f"{text}\n\n{topics}"
 
 
-def subscribed(topic: str, *, already: bool) -> str:
+def subscribed(topic: str, *, already: bool, locale: Locale) -> str:
+    _ = locale.gettext
     if already:
-        return f"You already follow <b>{escape(topic)}</b>."
-    return (
-        f"✅ You now follow <b>{escape(topic)}</b>. New articles will arrive here as they appear."
-        "\n/latest shows what is already out there."
-    )
+        return _("You already follow <b>{topic}</b>.").format(topic=escape(topic))
+    return _(
+        "✅ You now follow <b>{topic}</b>. New articles will arrive here as they appear.\n"
+        "/latest shows what is already out there."
+    ).format(topic=escape(topic))
 
 
-def unsubscribed(topic: str, *, was_following: bool) -> str:
+def unsubscribed(topic: str, *, was_following: bool, locale: Locale) -> str:
+    _ = locale.gettext
     if not was_following:
-        return f"You weren't following <b>{escape(topic)}</b>. /topics shows what you follow."
-    return f"Done: no more <b>{escape(topic)}</b> alerts. /topics shows what you still follow."
+        text = _("You weren't following <b>{topic}</b>. /topics shows what you follow.")
+    else:
+        text = _("Done: no more <b>{topic}</b> alerts. /topics shows what you still follow.")
+    return text.format(topic=escape(topic))
 
 
-def no_articles(topic: str | None) -> str:
-    where = f" on <b>{escape(topic)}</b>" if topic else ""
-    return f"No articles{where} yet: the feeds may still be loading. Try again in a few minutes."
+def latest_title(topic: str | None, locale: Locale) -> str:
+    """The heading of /latest; render.headlines escapes it."""
+    if topic:
+        return locale.gettext("Latest on {topic}").format(topic=topic)
+    return locale.gettext("Latest headlines")
 
 
-def unknown_command() -> str:
-    return "I don't know that command. /help lists everything I can do."
+def no_articles(topic: str | None, locale: Locale) -> str:
+    _ = locale.gettext
+    if topic:
+        text = _(
+            "No articles on <b>{topic}</b> yet: the feeds may still be loading. "
+            "Try again in a few minutes."
+        )
+        return text.format(topic=escape(topic))
+    return _("No articles yet: the feeds may still be loading. Try again in a few minutes.")
 
 
-def apology() -> str:
-    return "Sorry, something went wrong on my side. Please try again in a moment."
+def unknown_command(locale: Locale = ENGLISH) -> str:
+    return locale.gettext("I don't know that command. /help lists everything I can do.")
+
+
+def apology(locale: Locale) -> str:
+    return locale.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+def toggled(topic: str, *, following: bool, locale: Locale) -> str:
+    """A button press's short confirmation (plain text, not HTML)."""
+    if following:
+        return locale.gettext("✅ You now follow {topic}.").format(topic=topic)
+    return locale.gettext("You no longer follow {topic}.").format(topic=topic)
+
+
+def stale_button(locale: Locale) -> str:
+    """A press on a button no current menu carries (plain text)."""
+    return locale.gettext("This button is out of date. Send the command again for a fresh menu.")

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # Prometheus /metrics and /healthz on this port (none when unset); 0 picks a free port.
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    # A user who sends more than COMMAND_BURST commands within COMMAND_BURST_SECONDS is told
+    # once to slow down, then ignored until the window passes; 0 turns the guard off.
+    command_burst: int = Field(default=8, ge=0)
+    command_burst_seconds: float = Field(default=10, gt=0)
     # Admins hear once about a feed that has been failing this long.
     feed_failing_notice_days: float = Field(default=3, gt=0)
     # /addfeed and `newsbot feeds add|check|import` refuse feeds on loopback, private, link-local

@@ -43,7 +43,8 @@ __all__ = [
 
 DEFAULT_LABELS: tuple[str, ...] = (
     *("Points of attention", "Key points", "Key takeaways", "Highlights", "In brief"),
-    *("What we know", "Головне", "Коротко", "Ви дізнаєтеся", "Що відомо", "Тези"),
+    *("What we know", "Головне", "Головне на цей час", "Коротко", "Ви дізнаєтеся"),
+    *("Що відомо", "Тези"),
     *("Главное", "Коротко о главном", "Что известно", "Вы узнаете"),
 )
 POINT_LIMIT = 250
@@ -265,6 +266,9 @@ def _flattened_list(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
         else:
             start = _inline_label(labels).search(line)
             if start is None:
+                run = _run_after_label(line, labels)
+                if run:
+                    return run
                 continue
             items = _INLINE_BULLET.split(line[start.end() :])
             # The last item runs on into the next heading and body: keep its first sentence.
@@ -273,6 +277,41 @@ def _flattened_list(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
         if len(points) >= 2:
             return points
     return ()
+
+
+def _run_after_label(line: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A list whose markup the feed lost: "... Головне на цей час Армія РФ вдарила ... .
+    Кабінет міністрів ... ." The items are the sentences after the label to the paragraph's
+    end; a sentence that only continues the one before (a contrast, a pronoun pointing back)
+    stays with it, so one fact is one point."""
+    start = _run_label(labels).search(line)
+    if start is None:
+        return ()
+    items: list[str] = []
+    for sentence in sentences(line[start.end() :]):
+        if items and _continues(sentence):
+            items[-1] = f"{items[-1]} {sentence}"
+        else:
+            items.append(sentence)
+    if len(items) < 2 or any(len(item) < _MIN_CHARS for item in items):
+        return ()
+    return _clean_items(items)
+
+
+def _continues(sentence: str) -> bool:
+    words = [word.strip(",.:;—-").casefold() for word in sentence.split()[:4]]
+    if len(sentence) < 40 or (words and words[0] in _CONTRASTS):
+        return True
+    return any(word in _POINTING_BACK for word in words)
+
+
+# Openers that carry on the previous fact rather than start a new one (en, uk, ru).
+_CONTRASTS = frozenset({"однак", "проте", "але", "however", "but", "однако", "но"})
+_POINTING_BACK = frozenset(
+    {"він", "вона", "вони", "воно", "цій", "цього", "цьому", "них", "яких", "цей", "ця"}
+    | {"he", "she", "they", "it", "this", "these", "those", "them"}
+    | {"он", "она", "они", "оно", "этой", "этого", "этом", "них", "которых", "этот", "эта"}
+)
 
 
 @lru_cache(maxsize=32)
@@ -289,6 +328,17 @@ def _inline_label(labels: tuple[str, ...]) -> re.Pattern[str]:
     if not names:
         return re.compile(r"(?!)")  # no labels: match nothing rather than everything
     return re.compile(rf"(?:^|(?<=[.!?…]\s))(?:{names})\s*:?\s+[-•–]\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _run_label(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A label at a line's or sentence's start, then straight on with a capitalised sentence."""
+    # Longest first: "Головне на цей час" must not stop at "Головне".
+    ordered = sorted((label for label in labels if label.strip()), key=len, reverse=True)
+    names = "|".join(r"\s+".join(map(re.escape, label.split())) for label in ordered)
+    if not names:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?:^|(?<=[.!?…]\s))(?:{names})\s*:?\s+(?=[^\W\d_])", re.IGNORECASE)
 
 
 def _clean_items(raw: Iterable[str]) -> tuple[str, ...]:

@@ -96,8 +96,8 @@ async def test_a_keyword_alert_brings_an_article_once_and_says_what_matched(stor
         await store.alerts.add(chat, parse_query('"Headline a"').text(), NOW)
     await publish(store, article("a", "Politics"), article("b", "Politics"))
 
-    assert await states(store, ANN) == [("pending", "headline a")]
-    assert await states(store, BOB) == [("pending", "headline a"), ("pending", None)]
+    assert await states(store, ANN) == [("pending", '"headline a"')]
+    assert await states(store, BOB) == [("pending", '"headline a"'), ("pending", None)]
 
 
 async def test_alerts_are_numbered_in_order_and_bounded(store: Store) -> None:

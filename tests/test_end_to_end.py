@@ -161,12 +161,6 @@ async def test_unknown_topic_gets_the_list_and_a_suggestion(
         empty = await ask(telegram, BOB, "/latest World", "No articles on World yet")
         assert "few minutes" in empty
 
-    registered = telegram.commands[("default", "")]
-    assert [c["command"] for c in registered] == [
-        "start",
-        "topics",
-        "subscribe",
-        "unsubscribe",
-        "latest",
-        "help",
-    ]
+    registered = [c["command"] for c in telegram.commands[("default", "")]]
+    assert registered[0] == "start" and registered[-1] == "help"
+    assert {"topics", "subscribe", "unsubscribe", "latest", "settings"} <= set(registered)

@@ -187,6 +187,30 @@ def test_flattened_ukrainian_list_with_round_bullets() -> None:
     )
 
 
+def test_a_list_whose_markup_the_feed_lost_is_read_one_fact_per_point() -> None:
+    """Suspilne's live blogs, as their feed carries them: the label, then the items as plain
+    sentences running on to the next paragraph. A sentence that only carries on the one before
+    (a contrast, a pronoun pointing back, a short aside) stays with it."""
+    text = (
+        "Суспільне веде текстовий онлайн усіх подій.  Головне на цей час  Армія РФ вдарила "
+        "по шахтах Торецька на Донеччині: троє цивільних загинули. Фінляндія ухвалила 21-й "
+        "пакет допомоги Україні на 106 мільйонів євро. Однак вміст пакету не оголошують з "
+        "міркувань безпеки. Прем'єр Угорщини заявив, що прийняв запрошення президента.<p>У "
+        "Києві оголошена повітряна тривога.</p>"
+    )
+    assert explicit_points(text) == (
+        "Армія РФ вдарила по шахтах Торецька на Донеччині: троє цивільних загинули.",
+        "Фінляндія ухвалила 21-й пакет допомоги Україні на 106 мільйонів євро. Однак вміст "
+        "пакету не оголошують з міркувань безпеки.",
+        "Прем'єр Угорщини заявив, що прийняв запрошення президента.",
+    )
+
+
+def test_a_label_in_running_prose_is_not_a_list() -> None:
+    text = "<p>Головне на цей час — не панікувати, кажуть рятувальники.</p><p>Далі буде.</p>"
+    assert explicit_points(text) == ()
+
+
 @pytest.mark.parametrize(
     "markup",
     [

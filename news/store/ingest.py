@@ -200,9 +200,9 @@ async def enqueue_keywords(
         words = article_words((article.title, *article.key_points, article.summary))
         matched: dict[int, tuple[str, str]] = {}
         for chat_id, text, state in alerts:
-            hit = None if chat_id in matched else match(_query(text), words)
-            if hit is not None:
-                matched[chat_id] = (hit, state)
+            # The alert is named as the chat wrote it (canonical form), not by one of its words.
+            if chat_id not in matched and match(_query(text), words) is not None:
+                matched[chat_id] = (text, state)
         rows += [
             {
                 "chat_id": chat_id,

@@ -80,6 +80,7 @@ class _Fault:
     remaining: int
     chat_id: int | None
     share: float = 1.0  # of the matching requests that fail, until `remaining` have
+    after: int = 0  # matching requests that succeed before the first failure
 
 
 @dataclass(frozen=True)
@@ -318,13 +319,16 @@ class FakeTelegram:
         count: int = 1,
         chat_id: int | None = None,
         share: float = 1.0,  # below 1: that share of matching requests fails, at random
+        after: int = 0,  # let this many matching requests through first
     ) -> None:
         parameters: JSON = {}
         if retry_after is not None:
             parameters["retry_after"] = retry_after
         if migrate_to_chat_id is not None:
             parameters["migrate_to_chat_id"] = migrate_to_chat_id
-        fault = _Fault(method.lower(), status, description, parameters, count, chat_id, share)
+        fault = _Fault(
+            method.lower(), status, description, parameters, count, chat_id, share, after
+        )
         self._faults.append(fault)
 
     def block(self, chat_id: int) -> None:
@@ -439,6 +443,9 @@ class FakeTelegram:
         for fault in self._faults:
             if fault.method == method.lower() and fault.chat_id in (None, params.get("chat_id")):
                 if fault.share < 1 and self._random.random() >= fault.share:
+                    continue
+                if fault.after > 0:
+                    fault.after -= 1
                     continue
                 fault.remaining -= 1
                 if fault.remaining <= 0:
@@ -615,6 +622,8 @@ class FakeTelegram:
         thread = params.get("message_thread_id")
         if thread is not None:
             message["message_thread_id"] = thread
+            if chat.get("is_forum"):  # as Telegram marks a post in a forum topic
+                message["is_topic_message"] = True
         self._messages[(chat_id, message["message_id"])] = message
         preview = params.get("link_preview_options")
         self.sent.append(
@@ -737,7 +746,9 @@ class FakeTelegram:
             return _member(user, "administrator")
         if user_id == self.bot_id:
             return _member(user, self._bot_status.get(chat_id, "member"))
-        return _member(user, "creator" if user_id == chat_id else "member")
+        # A test that names no admins of a group acts in it as its creator.
+        unset = chat_id < 0 and chat_id not in self.admins and user_id == DEFAULT_GROUP_USER
+        return _member(user, "creator" if user_id == chat_id or unset else "member")
 
     async def _api_getChatMember(self, params: JSON) -> JSON:
         return self._chat_member(self._chat_id(params), int(params.get("user_id") or 0))

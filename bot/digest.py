@@ -1,0 +1,50 @@
+"""/digest: the chat's digest now, instead of at its next digest time.
+
+The held articles are bundled into a digest row in the outbox and the sender is woken; the
+digest itself is the answer, sent at the same pace and with the same retries as every alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from news.locale import Locale
+from news.records import DIGEST_ASKED
+from news.store import Store
+
+Context = ContextTypes.DEFAULT_TYPE
+LocaleOf = Callable[[Update], Awaitable[Locale]]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestNow:
+    store: Store
+    clock: Callable[[], datetime]
+    locale_of: LocaleOf
+    wake: Callable[[], None]  # tells the sender the outbox has something now
+
+    async def digest(self, update: Update, context: Context) -> None:
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None or message is None:
+            return
+        # Asking first spares a chat the store has never seen (or with nothing held) a write.
+        held = await self.store.digests.held(chat.id)
+        bundled = (
+            await self.store.digests.bundle(chat.id, self.clock(), DIGEST_ASKED) if held else 0
+        )
+        if bundled > 0:
+            self.wake()
+            return
+        locale = await self.locale_of(update)
+        await message.reply_text(nothing_new(locale), parse_mode=ParseMode.HTML)
+
+
+def nothing_new(locale: Locale) -> str:
+    _ = locale.gettext
+    return _("Nothing new since your last digest. /latest shows the newest headlines anyway.")

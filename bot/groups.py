@@ -1,0 +1,97 @@
+"""Groups and forums: who may change a group's subscriptions and settings, and which forum topic
+(thread) a command came from."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from news.locale import Locale
+
+log = logging.getLogger(__name__)
+
+ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+# Long enough that a burst of button presses costs one getChatMember, short enough that a
+# demoted admin loses the right within a minute.
+CACHE_SECONDS = 60.0
+
+
+@dataclass(slots=True)
+class Admins:
+    """Asks Telegram whether a group member is an administrator, and remembers it briefly."""
+
+    seconds: float = CACHE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _known: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
+
+    async def allowed(self, update: Update, locale: Locale) -> bool:
+        """True when the sender may change this chat; otherwise the sender has been told why
+        (a reply to a command, a callback answer to a button)."""
+        if await self.may_change(update):
+            return True
+        text = refusal(locale)
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(text)
+        return False
+
+    async def may_change(self, update: Update) -> bool:
+        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+        if chat is None or chat.type not in GROUP_TYPES:
+            return True  # a private chat is its user's own; only admins can post in a channel
+        if message is not None and message.sender_chat is not None:
+            # An anonymous admin writes as the group itself; a linked channel does not count.
+            return message.sender_chat.id == chat.id and update.callback_query is None
+        if user is None:
+            return False
+        return await self._is_admin(update, chat.id, user.id)
+
+    async def _is_admin(self, update: Update, chat_id: int, user_id: int) -> bool:
+        now = self.clock()
+        known = self._known.get((chat_id, user_id))
+        if known is not None and now - known[1] < self.seconds:
+            return known[0]
+        try:
+            member = await update.get_bot().get_chat_member(chat_id, user_id)
+        except TelegramError as error:
+            log.warning("admin check failed", extra={"fields": {"error": str(error)}})
+            return False  # unknown is not allowed, and not remembered
+        admin = member.status in ADMIN_STATUSES
+        self._forget_old(now)
+        self._known[(chat_id, user_id)] = (admin, now)
+        return admin
+
+    def _forget_old(self, now: float) -> None:
+        """Keeps the cache to the members who acted within the last minute."""
+        old = [key for key, (_, at) in self._known.items() if now - at >= self.seconds]
+        for key in old:
+            del self._known[key]
+
+
+def refusal(locale: Locale) -> str:
+    return locale.gettext("Sorry, only this group's administrators can change that.")
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Where in a forum supergroup a message was sent: a topic's thread id, or None for the
+    General topic (which takes no message_thread_id when sending)."""
+
+    id: int | None
+
+
+def forum_thread(update: Update) -> Thread | None:
+    """The forum topic of a command or a button press; None outside forum supergroups."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or not chat.is_forum:
+        return None
+    # Replies in General may carry a thread id that is not a topic (telegram-facts 1.3).
+    return Thread(message.message_thread_id if message.is_topic_message else None)

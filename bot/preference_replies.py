@@ -1,0 +1,159 @@
+"""What /settings, /mode, /digest_time, /timezone and /quiet say, as Telegram HTML in the chat's
+language. Button labels and callback answers are plain text."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from news.locale import Locale
+from news.records import DIGEST, QUIET_SILENT, ChatPrefs
+from news.render import escape
+from news.timing import BAD_QUIET, BAD_TIME, MAX_TIMES, SAME_START_END, TOO_MANY_TIMES
+
+# How each interface language names itself on the language buttons (never translated).
+LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}
+
+
+def times_text(times: tuple[str, ...]) -> str:
+    return ", ".join(times)
+
+
+def mode_text(prefs: ChatPrefs, locale: Locale) -> str:
+    if prefs.mode == DIGEST:
+        return locale.gettext("digests at {times}").format(times=times_text(prefs.digest_times))
+    return locale.gettext("each article as it comes")
+
+
+def quiet_text(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.quiet is None:
+        return _("off")
+    if prefs.quiet_mode == QUIET_SILENT:
+        return _("{hours}, alerts sent silently").format(hours=prefs.quiet)
+    return _("{hours}, alerts held for a digest").format(hours=prefs.quiet)
+
+
+def menu(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    on_off = _("on") if prefs.link_previews else _("off")
+    lines = [
+        "<b>" + _("Settings") + "</b>",
+        "",
+        _("Delivery: {mode}").format(mode=escape(mode_text(prefs, locale))),
+        _("Digest times: {times}").format(times=escape(times_text(prefs.digest_times))),
+        _("Time zone: {zone}").format(zone=escape(prefs.zone)),
+        _("Quiet hours: {quiet}").format(quiet=escape(quiet_text(prefs, locale))),
+        _("Language: {language}").format(
+            language=escape(LANGUAGE_NAMES.get(locale.language, locale.language))
+        ),
+        _("Link previews: {state}").format(state=on_off),
+        "",
+        _(
+            "Tap a button to change a setting. Other values: /digest_time 07:30 20:00, "
+            "/timezone Lisbon or /timezone UTC+3, /quiet 00:00-06:00."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+# Button labels; marked here, translated when the keyboard is drawn.
+INSTANT_LABEL = N_("⚡ Instant")
+DIGEST_LABEL = N_("🗞 Digest")
+QUIET_OFF_LABEL = N_("🔔 No quiet hours")
+HOLD_LABEL = N_("Hold for a digest")
+SILENT_LABEL = N_("Send silently")
+PREVIEWS_ON_LABEL = N_("Link previews on")
+PREVIEWS_OFF_LABEL = N_("Link previews off")
+
+
+def saved(locale: Locale) -> str:
+    """The short answer to a settings button (plain text)."""
+    return locale.gettext("✅ Saved")
+
+
+def mode_set(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.mode == DIGEST:
+        text = _(
+            "✅ News now arrives in digests at {times} ({zone}). "
+            "Change the times with /digest_time, or go back with /mode instant."
+        )
+        return text.format(times=times_text(prefs.digest_times), zone=escape(prefs.zone))
+    return _("✅ Each article now arrives as soon as it is found. /mode digest bundles them.")
+
+
+def mode_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "How should news arrive? Send <b>instant</b> or <b>digest</b> after the command, "
+        "for example:\n/mode digest"
+    )
+
+
+def times_set(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    text = _("✅ Digests at {times} ({zone}).").format(
+        times=times_text(prefs.digest_times), zone=escape(prefs.zone)
+    )
+    if prefs.mode != DIGEST:
+        text += " " + _("They are used in digest mode: /mode digest.")
+    return text
+
+
+def times_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "When should digests arrive? Send one to six times of day (24-hour clock) after the "
+        "command, for example:\n/digest_time 08:00 19:00"
+    )
+
+
+def zone_set(prefs: ChatPrefs, local_time: str, locale: Locale) -> str:
+    return locale.gettext("✅ Time zone: {zone} (it is {time} there now).").format(
+        zone=escape(prefs.zone), time=local_time
+    )
+
+
+def zone_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "Which time zone? Send a city or a UTC offset after the command, for example:\n"
+        "/timezone Kyiv\n/timezone UTC+3"
+    )
+
+
+def zone_unknown(spelling: str, suggestion: str | None, locale: Locale) -> str:
+    _ = locale.gettext
+    text = _("I don't know the time zone “{spelling}”.").format(spelling=escape(spelling[:100]))
+    if suggestion:
+        text += " " + _("Did you mean <b>{city}</b>?").format(city=escape(suggestion))
+    return f"{text}\n\n{zone_usage(locale)}"
+
+
+def quiet_set(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.quiet is None:
+        return _("✅ Quiet hours are off: alerts arrive at any time.")
+    if prefs.quiet_mode == QUIET_SILENT:
+        text = _("✅ Quiet hours {hours} ({zone}): alerts arrive without a sound.")
+    else:
+        text = _("✅ Quiet hours {hours} ({zone}): alerts wait and arrive as a digest afterwards.")
+    return text.format(hours=prefs.quiet, zone=escape(prefs.zone))
+
+
+def quiet_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "Send the quiet hours after the command, and optionally <b>hold</b> (alerts wait for "
+        "a digest) or <b>silent</b> (alerts arrive without a sound), for example:\n"
+        "/quiet 23:00-07:00\n/quiet 22:30-06:30 silent\n/quiet off"
+    )
+
+
+def timing_problem(reason: str, text: str, locale: Locale) -> str:
+    """Why a time or a range was refused (news.timing reason codes), before the usage."""
+    _ = locale.gettext
+    if reason == TOO_MANY_TIMES:
+        return _("That is more than {count} times a day.").format(count=MAX_TIMES)
+    if reason == SAME_START_END:
+        return _("Quiet hours need different start and end times.")
+    if reason == BAD_TIME and text:
+        return _("“{text}” is not a time of day.").format(text=escape(text[:50]))
+    if reason == BAD_QUIET and text:
+        return _("“{text}” is not a start and an end time.").format(text=escape(text[:50]))
+    return ""

@@ -1,0 +1,57 @@
+"""Talking to the running bot as a user: send a message or press a button, get what it answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fakes.telegram import JSON, FakeTelegram, SentMessage
+
+
+def chat_type(chat: int) -> str:
+    return "private" if chat > 0 else "supergroup" if str(chat).startswith("-100") else "group"
+
+
+async def say(
+    telegram: FakeTelegram, chat: int, text: str, expect: str = "", **sender: Any
+) -> SentMessage:
+    """Send `text` (as `sender`: user_id, language_code, message_thread_id ...) and return the
+    bot's next message to the chat that contains `expect`."""
+    before = len(telegram.messages_to(chat))
+    sender.setdefault("chat_type", chat_type(chat))
+    telegram.user_sends(chat, text, **sender)
+    return await telegram.wait_for_message(chat, containing=expect, after=before)
+
+
+async def press(
+    telegram: FakeTelegram,
+    chat: int,
+    message_id: int,
+    data: str,
+    *,
+    user_id: int | None = None,
+    check_button: bool = True,
+) -> JSON:
+    """Press a button of the bot's message and return the bot's callback answer."""
+    query_id = telegram.press_button(
+        chat, message_id, data, user_id=user_id, check_button=check_button
+    )
+
+    def answered() -> JSON | None:
+        found = [a for a in telegram.callback_answers if a["callback_query_id"] == query_id]
+        return found[0] if found else None
+
+    await telegram.wait_until(lambda: answered() is not None, what=f"an answer to {data!r}")
+    answer = answered()
+    assert answer is not None
+    return answer
+
+
+def buttons(telegram: FakeTelegram, chat: int, message_id: int) -> dict[str, str]:
+    """The message's buttons as Telegram now shows them: callback data -> label."""
+    markup = telegram.message_state(chat, message_id).get("reply_markup") or {}
+    rows = markup.get("inline_keyboard", [])
+    return {b["callback_data"]: b["text"] for row in rows for b in row if "callback_data" in b}
+
+
+def text_of(telegram: FakeTelegram, chat: int, message_id: int) -> str:
+    return str(telegram.message_state(chat, message_id)["text"])
