@@ -26,25 +26,40 @@ from telegram.ext import (
 
 from bot import replies
 from bot.admin import Admin
+from bot.alerts import KeywordAlerts
 from bot.commands import Commands
+from bot.digest import DigestNow
+from bot.flood import FloodGuard
+from bot.groups import Admins
 from bot.health import HealthServer
+from bot.i18n import Catalogues, ChatLocales, chat_locale
+from bot.latest import Latest
 from bot.membership import Membership
+from bot.pausing import Pausing
+from bot.preferences import Preferences
+from bot.saved import Saved
 from bot.settings import Settings
+from bot.topics_menu import TopicsMenu
 from jobs.addresses import guard
 from jobs.deliver import Retries, Sender
+from jobs.digests import Digester
 from jobs.fetch import make_client
 from jobs.metrics import Metrics
 from jobs.poll import Poller
 from jobs.probe import Prober
 from jobs.ratelimit import Limiter
 from news.feedsfile import FeedsFile, parse_feeds_file
+from news.flood import Flood
+from news.locale import DEFAULT_LANGUAGE
 from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
+from news.topics import Vocabulary
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot)"
+DIGEST_CHECK_SECONDS = 30.0
 NewsApp = Application[Any, ContextTypes.DEFAULT_TYPE, Any, Any, Any, Any]
 Clock = Callable[[], datetime]
 
@@ -72,7 +87,17 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     # One limiter for every message the bot sends: alerts, replies, apologies (issue 6).
     metrics = Metrics()
     limiter = Limiter(delivery_limits(settings), metrics=metrics)
-    runtime = Runtime(settings, feeds, store, client, clock, metrics=metrics, limiter=limiter)
+    catalogues = Catalogues.load()  # every interface language, read once
+    runtime = Runtime(
+        settings,
+        feeds,
+        store,
+        client,
+        clock,
+        metrics=metrics,
+        limiter=limiter,
+        catalogues=catalogues,
+    )
     app: NewsApp = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -89,15 +114,17 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         .post_shutdown(runtime.stop)
         .build()
     )
-    commands = Commands(store, feeds.vocabulary, clock)
-    for name in ("start", "help", "topics", "subscribe", "unsubscribe", "latest"):
-        app.add_handler(CommandHandler(name, getattr(commands, name)))
+    locales = ChatLocales(store, catalogues)
+    burst = (settings.command_burst, settings.command_burst_seconds)
+    admins = Admins()  # one short cache of "is this user a group admin?" for every handler
+    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, admins, burst)
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
     admin = Admin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
     for name in ("feeds", "addfeed", "removefeed", "status", "stats", "broadcast"):
         # block=False: /addfeed fetches for seconds, and other chats must not wait behind it.
         app.add_handler(CommandHandler(name, getattr(admin, name), block=False))
     app.add_handler(CallbackQueryHandler(admin.broadcast_button, pattern=r"^bc:"))
+    _register_features(app, store, feeds.vocabulary, clock, locales, admins, runtime.wake)
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
@@ -105,8 +132,68 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.unknown)
     )
-    app.add_error_handler(on_error)
+    app.add_handler(CallbackQueryHandler(commands.stale_button))  # after every button's own
+    app.add_error_handler(Apology(catalogues).on_error)
     return app
+
+
+def _register_chat(
+    app: NewsApp,
+    store: Store,
+    vocabulary: Vocabulary,
+    clock: Clock,
+    locales: ChatLocales,
+    admins: Admins,
+    burst: tuple[int, float],
+) -> Commands:
+    """The flood guard, /start, /help, /topics, /subscribe, /unsubscribe, /settings and the
+    commands behind it, and their buttons."""
+    limit, window = burst
+    if limit > 0:
+        # Group -1 runs before every other handler and can stop the update there.
+        slow_down = FloodGuard(locales.of, Flood(limit, window))
+        app.add_handler(MessageHandler(filters.COMMAND, slow_down.check), group=-1)
+    menu = TopicsMenu(store, vocabulary, clock, locales, admins)
+    commands = Commands(store, vocabulary, clock, locales, admins, menu)
+    for name in ("start", "help", "topics", "subscribe", "unsubscribe"):
+        app.add_handler(CommandHandler(name, getattr(commands, name)))
+    app.add_handler(CallbackQueryHandler(menu.press, pattern=r"^tp:"))
+    preferences = Preferences(store, clock, locales, admins)
+    for name in ("settings", "mode", "digest_time", "timezone", "quiet"):
+        app.add_handler(CommandHandler(name, getattr(preferences, name)))
+    app.add_handler(CallbackQueryHandler(preferences.press, pattern=r"^st:"))
+    return commands
+
+
+def _register_features(
+    app: NewsApp,
+    store: Store,
+    vocabulary: Vocabulary,
+    clock: Clock,
+    locales: ChatLocales,
+    admins: Admins,
+    wake: Callable[[], None],
+) -> None:
+    """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
+    alerts = KeywordAlerts(store, clock, locales.of, admins)
+    saved = Saved(store, clock, locales.of)
+    latest = Latest(store, vocabulary, locales.of)
+    pausing = Pausing(store, clock, locales.of, admins)
+    handlers = {
+        "alert": alerts.alert,
+        "saved": saved.saved,
+        "latest": latest.latest,
+        "digest": DigestNow(store, clock, locales.of, wake).digest,
+        "pause": pausing.pause,
+        "resume": pausing.resume,
+        "stop": pausing.stop,
+    }
+    for name, handler in handlers.items():
+        app.add_handler(CommandHandler(name, handler))
+    buttons = {"sv": saved.save, "us": saved.remove, "sp": saved.turn, "lt": latest.more}
+    buttons["stop"] = pausing.stop_button
+    for prefix, handler in buttons.items():
+        app.add_handler(CallbackQueryHandler(handler, pattern=rf"^{prefix}:"))
 
 
 @dataclass(slots=True)
@@ -122,17 +209,32 @@ class Runtime:
     health: HealthServer | None = None
     limiter: Limiter = field(default_factory=Limiter)
     sender: Sender | None = None
+    catalogues: Catalogues = field(default_factory=Catalogues.load)
+
+    def wake(self) -> None:
+        """Something was queued outside the poller (/digest, say): the sender looks now."""
+        if self.sender is not None:
+            self.sender.wake()
 
     async def start(self, app: NewsApp) -> None:
         await self.store.migrate()
         await self.store.feeds.sync(self.feeds.feeds, self.clock())
         recovered = await self.store.outbox.recover_interrupted()
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in replies.COMMANDS])
+        await self._register_menus(app)
         self._schedule(app)
         await self._serve_health()
         started = {"bot": f"@{app.bot.username}", "feeds": len(self.feeds.feeds)}
         started |= {"topics": ",".join(self.feeds.vocabulary.names), "requeued": recovered}
         log.info("newsbot started", extra={"fields": started})
+
+    async def _register_menus(self, app: NewsApp) -> None:
+        """The command menu in every language: English as the default for everyone, and each
+        other catalogue for users whose Telegram speaks it."""
+        for language in self.catalogues.languages:
+            locale = self.catalogues.locale(language)
+            menu = [BotCommand(command, text) for command, text in replies.menu(locale)]
+            code = None if language == DEFAULT_LANGUAGE else language
+            await app.bot.set_my_commands(menu, language_code=code)
 
     async def stop(self, app: NewsApp) -> None:
         await self.stop_sending(app)
@@ -161,6 +263,7 @@ class Runtime:
             paid=settings.paid_broadcast,
             idle_seconds=settings.send_interval_seconds,
             metrics=self.metrics,
+            locales=lambda prefs: chat_locale(self.catalogues, prefs, None),
         )
 
     async def _serve_health(self) -> None:
@@ -229,6 +332,18 @@ class Runtime:
         once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         app.job_queue.run_repeating(poll, interval=tick, first=0, name="poll", job_kwargs=once)
 
+        digester = Digester(self.store, self.clock)
+
+        async def digests(_: ContextTypes.DEFAULT_TYPE) -> None:
+            if await digester.queue_due():
+                sender.wake()
+
+        # Digest times are minutes: checking twice a minute sends each within 30 s of its time.
+        every = min(DIGEST_CHECK_SECONDS, self.settings.poll_interval_seconds)
+        app.job_queue.run_repeating(
+            digests, interval=every, first=0, name="digests", job_kwargs=once
+        )
+
 
 def delivery_limits(settings: Settings) -> Limits:
     return Limits(
@@ -239,11 +354,18 @@ def delivery_limits(settings: Settings) -> Limits:
     )
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any handler or job exception: the traceback to the log, a short apology to the user."""
-    log.error("unhandled error", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        try:
-            await update.effective_message.reply_text(replies.apology())
-        except TelegramError as error:
-            log.warning("apology failed", extra={"fields": {"error": str(error)}})
+@dataclass(frozen=True, slots=True)
+class Apology:
+    catalogues: Catalogues
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any handler or job exception: the traceback to the log, a short apology to the user
+        in the user's Telegram language (the store may be what failed, so it is not asked)."""
+        log.error("unhandled error", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_message is not None:
+            user = update.effective_user
+            locale = self.catalogues.locale(user.language_code if user else None)
+            try:
+                await update.effective_message.reply_text(replies.apology(locale))
+            except TelegramError as error:
+                log.warning("apology failed", extra={"fields": {"error": str(error)}})
