@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from news.timing import in_quiet, parse_quiet
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
@@ -39,6 +38,7 @@ from news import render
 from news.locale import ENGLISH, Locale
 from news.records import DIGEST, QUIET_HOLD, Article, ChatPrefs, Delivery, Digest
 from news.store import Store
+from news.timing import in_quiet, parse_quiet
 from news.zones import zone_from_name
 
 log = logging.getLogger(__name__)

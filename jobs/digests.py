@@ -9,11 +9,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from news.timing import digest_due, in_quiet, parse_quiet, parse_times
-
 from news.records import DIGEST, DIGEST_QUIET, DIGEST_SCHEDULED, ChatPrefs
 from news.store import Store
 from news.store.digests import Waiting
+from news.timing import digest_due, in_quiet, parse_quiet, parse_times
 from news.zones import zone_from_name
 
 log = logging.getLogger(__name__)
