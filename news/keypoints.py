@@ -90,6 +90,19 @@ _ATTRIBUTION = re.compile(
     r"|читайте также|смотрите также|подписывайтес)",
     re.IGNORECASE,
 )
+# The publisher speaking of its own coverage: where else to read, that the page is updated, who
+# runs the live blog. Live blogs open with these lines, so they are searched for anywhere in a
+# sentence, not only at its start; none of them is ever news.
+_HOUSE_NOTE = re.compile(
+    r"\b(?:read (?:more|it|them) here|(?:this|the) (?:story|article|page|post)"
+    r" (?:is being|will be) updated|developing story|follow (?:our|the) live"
+    r"|live (?:blog|coverage|updates) (?:on|of|here)|sign up for our|our newsletter"
+    r"|читайте\s+(?:тут|нас|новини)|веде\s+(?:текстовий\s+)?онлайн|(?:слідкує|стежить)\s+за\s+"
+    r"(?:всіма\s+|усіма\s+)?подіями|інформація\s+оновлюється|новина\s+(?:оновлюється|доповнюється)"
+    r"|читайте\s+(?:здесь|нас)|вед[её]т\s+(?:текстовый\s+)?онлайн|следит\s+за\s+(?:всеми\s+)?"
+    r"событиями|информация\s+обновляется|новость\s+(?:обновляется|дополняется))\b",
+    re.IGNORECASE,
+)
 _QUOTED = re.compile(r"\"[^\"]*\"|«[^»]*»|“[^”]*”|„[^“”]*[“”]")
 _OPENING_MARKS = "\"'«“„‘-–—"
 # A finished statement; headings and captions have no full stop, questions make poor points.
@@ -371,7 +384,7 @@ def _acceptable(sentence: str, title_stems: frozenset[str]) -> bool:
     text = normalise_space(sentence)
     if len(text) < _MIN_CHARS or len(text.split()) < _MIN_WORDS:
         return False
-    if _rejected_start(text) or _is_quote(text):
+    if _rejected_start(text) or _is_quote(text) or _HOUSE_NOTE.search(text):
         return False
     # Longer sentences were probably cut by the caller's prefix: their end is not known here.
     if len(text) <= POINT_LIMIT and _STATEMENT_END.search(text) is None:

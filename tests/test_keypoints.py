@@ -496,3 +496,32 @@ def test_long_points_are_cut_at_a_word_in_each_language(word: str) -> None:
     (point,) = best_sentences(sentence, title="t")
     assert len(point) <= POINT_LIMIT and point.endswith(word.strip() + "...")
     assert sentence.startswith(point.removesuffix("..."))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Suspilne runs a live blog of the war; read it here.\n"
+            "This story will be updated.\n"
+            "Air defence shot down twelve drones over the capital overnight.",
+            "Air defence shot down twelve drones over the capital overnight.",
+        ),
+        (
+            "Суспільне веде текстовий онлайн усіх подій війни.\n"
+            "Попередні новини читайте тут, відео на YouTube.\n"
+            "Суспільне слідкує за всіма подіями, що відбуваються в регіоні.\n"
+            "Протиповітряна оборона збила дванадцять безпілотників над столицею.",
+            "Протиповітряна оборона збила дванадцять безпілотників над столицею.",
+        ),
+        (
+            "Редакция ведёт текстовый онлайн о событиях дня.\n"
+            "Информация обновляется.\n"
+            "Противовоздушная оборона сбила двенадцать беспилотников над столицей.",
+            "Противовоздушная оборона сбила двенадцать беспилотников над столицей.",
+        ),
+    ],
+    ids=["en", "uk", "ru"],
+)
+def test_the_publishers_notes_on_its_own_coverage_are_never_points(text: str, kept: str) -> None:
+    assert best_sentences(text, title="Day 667 of the war") == (kept,)
