@@ -130,7 +130,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
     app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.unknown)
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.chatter)
     )
     app.add_handler(CallbackQueryHandler(commands.stale_button))  # after every button's own
     app.add_error_handler(Apology(catalogues).on_error)

@@ -69,6 +69,14 @@ class Commands:
     async def unknown(self, update: Update, context: Context) -> None:
         await reply(update, replies.unknown_command(await self.locales.of(update)))
 
+    async def chatter(self, update: Update, context: Context) -> None:
+        """Plain text in a private chat (groups' chatter never reaches a bot in privacy mode)."""
+        message = update.effective_message
+        text = message.text if message is not None and message.text else ""
+        await reply(
+            update, replies.not_a_command(text, self.vocabulary, await self.locales.of(update))
+        )
+
     async def stale_button(self, update: Update, context: Context) -> None:
         """A press no handler knows: a button of an older version of the bot, or forged data."""
         if update.callback_query is not None:

@@ -141,6 +141,20 @@ def unknown_command(locale: Locale = ENGLISH) -> str:
     return locale.gettext("I don't know that command. /help lists everything I can do.")
 
 
+def not_a_command(text: str, vocabulary: Vocabulary, locale: Locale = ENGLISH) -> str:
+    """A private message that is not a command: a topic's name gets the way to follow it."""
+    _ = locale.gettext
+    topic = vocabulary.resolve(text.strip()) if len(text) <= 100 else None
+    if topic is not None:
+        return _("To follow <b>{topic}</b>, send /subscribe {topic} or tap it in /topics.").format(
+            topic=escape(topic)
+        )
+    return _(
+        "I answer commands rather than messages. /help lists them; /latest shows the newest "
+        "headlines."
+    )
+
+
 def apology(locale: Locale) -> str:
     return locale.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
 

@@ -155,6 +155,10 @@ async def test_unknown_topic_gets_the_list_and_a_suggestion(
         assert "“<b>&amp;”" in hostile
         hint = await ask(telegram, ANN, "/frobnicate", "I don't know that command")
         assert "/help" in hint
+        chatter = await ask(telegram, ANN, "hello there", "I answer commands")
+        assert "/help" in chatter and "/latest" in chatter
+        topic = await ask(telegram, ANN, "політика", "To follow")
+        assert topic == "To follow Politics, send /subscribe Politics or tap it in /topics."
         help_text = await ask(telegram, ANN, "/help", "What I can do")
         for command in ("/start", "/topics", "/subscribe", "/unsubscribe", "/latest", "/help"):
             assert command in help_text
