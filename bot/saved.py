@@ -7,6 +7,7 @@ buttons keep working after a restart.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from news.store import Store
 from news.text import normalise_space, shorten
 
 Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
 LocaleOf = Callable[[Update], Awaitable[Locale]]
 
 PAGE = 10
@@ -41,7 +43,7 @@ class Saved:
     locale_of: LocaleOf
 
     async def save(self, update: Update, context: Context) -> None:
-        """⭐ Save under an alert: answered with a short notice, the alert itself unchanged."""
+        """⭐ Save under an alert: a short notice, and the button now reads "✅ Saved"."""
         query = update.callback_query
         if query is None:
             return
@@ -57,6 +59,7 @@ class Saved:
             await query.answer(_("That article is gone."))
             return
         await query.answer(_("Saved ⭐") if added else _("Already saved."))
+        await _mark_saved(query, _("✅ Saved"))
 
     async def saved(self, update: Update, context: Context) -> None:
         chat, message = update.effective_chat, update.effective_message
@@ -116,6 +119,29 @@ class Saved:
         if not items:
             return nothing_saved(locale), None
         return saved_list(locale, items, offset, total), keyboard(locale, items, offset, total)
+
+
+async def _mark_saved(query: CallbackQuery, label: str) -> None:
+    """Relabel the pressed button in place, so the alert shows it is saved; its data stays, so a
+    second press answers "Already saved." (or saves again after a removal from /saved)."""
+    markup = getattr(query.message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return
+    rows = [
+        [
+            InlineKeyboardButton(label, callback_data=button.callback_data)
+            if button.callback_data == query.data
+            else button
+            for button in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    if rows == [list(row) for row in markup.inline_keyboard]:
+        return  # already marked: editing to the same markup is an error at Telegram
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except BadRequest as error:  # the save stands; only the label stays as it was
+        log.info("save button not relabelled", extra={"fields": {"error": error.message}})
 
 
 def _id(pattern: re.Pattern[str], data: str | None) -> int | None:

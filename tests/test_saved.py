@@ -47,6 +47,16 @@ async def test_save_an_alert_list_it_and_remove_it_in_place(
 
         first = telegram.press_button(ANN, alert.message_id, data)
         assert await answer_to(telegram, first) == "Saved ⭐"
+
+        def shown() -> list[tuple[str, str | None]]:
+            now = buttons(telegram.message_state(ANN, alert.message_id))
+            return [(b["text"], b.get("callback_data")) for b in now]
+
+        # The alert shows it is saved (edited right after the answer), and Read still opens it.
+        await telegram.wait_until(
+            lambda: shown() != [("Read", None), ("⭐ Save", data)], what="the button relabelled"
+        )
+        assert shown() == [("Read", None), ("✅ Saved", data)]
         again = telegram.press_button(ANN, alert.message_id, data)  # a double tap
         assert await answer_to(telegram, again) == "Already saved."
         gone = telegram.press_button(ANN, alert.message_id, "sv:987654", check_button=False)
