@@ -34,7 +34,15 @@ PREFIX = "st:"
 DIGEST_PRESETS = (("08:00",), ("08:00", "19:00"), ("07:00", "12:00", "19:00"))
 ZONE_PRESETS = ("UTC", "Europe/Kyiv", "Europe/London", "Europe/Berlin", "America/New_York")
 QUIET_PRESETS = ("22:00-07:00", "23:00-08:00")
-QUIET_WORDS = {"hold": QUIET_HOLD, "silent": QUIET_SILENT}
+# What people type, in the interface's languages and Russian, as durations and "off" are read.
+MODE_WORDS = {
+    **dict.fromkeys(("instant", "now", "одразу", "відразу", "миттєво", "сразу"), INSTANT),
+    **dict.fromkeys(("digest", "дайджест", "дайджестом", "дайджести", "дайджесты"), DIGEST),
+}
+QUIET_WORDS = {
+    **dict.fromkeys(("hold", "затримати", "відкласти", "задержать", "отложить"), QUIET_HOLD),
+    **dict.fromkeys(("silent", "тихо", "беззвучно", "безшумно"), QUIET_SILENT),
+}
 
 
 def _compact(value: str) -> str:
@@ -160,11 +168,11 @@ class Preferences:
     async def mode(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         words = [word.casefold() for word in context.args or []]
-        if len(words) != 1 or words[0] not in (INSTANT, DIGEST):
+        if len(words) != 1 or words[0] not in MODE_WORDS:
             await reply(update, texts.mode_usage(locale))
             return
         if await self.admins.allowed(update, locale):
-            prefs = await self._update(update, {"mode": words[0]})
+            prefs = await self._update(update, {"mode": MODE_WORDS[words[0]]})
             await reply(update, texts.mode_set(prefs, locale))
 
     async def digest_time(self, update: Update, context: Context) -> None:

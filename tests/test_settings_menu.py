@@ -123,6 +123,11 @@ async def test_a_ukrainian_user_is_answered_in_ukrainian(
         await say(telegram, OLES, "/subscribe політика", "Тепер ви стежите", language_code="uk")
         await say(telegram, OLES, "/frobnicate", "Я не знаю такої команди", language_code="uk")
         await say(telegram, OLES, "/timezone Кийв", "Я не знаю часового поясу", language_code="uk")
+        # The values are typed as the user says them, not only in English.
+        await say(telegram, OLES, "/mode дайджестом", "дайджестами о 08:00", language_code="uk")
+        quiet = await say(telegram, OLES, "/quiet 23:00-07:00 тихо", "Тихі", language_code="uk")
+        assert "без звуку" in quiet.text
+        await say(telegram, OLES, "/mode одразу", "щойно її знайдено", language_code="uk")
         # An English speaker in the same bot still reads English.
         await say(telegram, ANN, "/start", "Hi, Ann!")
         menu = await say(telegram, OLES, "/settings", "Налаштування", language_code="uk")
