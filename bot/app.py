@@ -109,6 +109,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
             )
         )
         .rate_limiter(limiter)
+        # getUpdates has its own HTTP client with a one-connection pool: a long poll torn down
+        # mid-flight (a proxy or NAT dropping it) can leave that connection checked out, and
+        # every later poll then fails with "Pool timeout" while the process looks healthy.
+        .get_updates_connection_pool_size(2)
         .post_init(runtime.start)
         .post_stop(runtime.stop_sending)  # while the bot can still send: alerts in flight end
         .post_shutdown(runtime.stop)
