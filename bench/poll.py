@@ -63,6 +63,7 @@ from aiohttp import web
 import jobs.poll
 import news.article
 import news.store.articles
+import news.store.ingest
 from bot.settings import Settings
 from jobs.fetch import make_client
 from jobs.poll import Poller
@@ -725,10 +726,14 @@ async def _one_at_a_time(
     async_parts = [
         (jobs.poll, "fetch", "fetch"),
         (store.articles, "ingest", "ingest"),
-        (news.store.articles, "_refresh_known", "_refresh_known"),
-        (news.store.articles, "_is_repeat", "_is_repeat"),
-        (news.store.articles, "_insert", "_insert"),
-        (news.store.articles, "_enqueue", "_enqueue"),
+        # ingest's steps, looked up by the store as news.store.ingest.<name>
+        (news.store.ingest, "lookup", "lookup"),
+        (news.store.ingest, "mark_seen", "mark_seen"),
+        (news.store.ingest, "store_edits", "store_edits"),
+        (news.store.ingest, "repeats", "repeats"),
+        (news.store.ingest, "insert_new", "insert_new"),
+        (news.store.ingest, "enqueue_keywords", "enqueue_keywords"),
+        (news.store.ingest, "enqueue", "enqueue"),
         (store.feeds, "record", "record"),
     ]
     with contextlib.ExitStack() as patches:
@@ -882,10 +887,13 @@ def report(results: Results) -> bool:
             ("from_entry", 0),
             ("key_points", 1),
             ("ingest", 0),
-            ("_refresh_known", 1),
-            ("_is_repeat", 1),
-            ("_insert", 1),
-            ("_enqueue", 1),
+            ("lookup", 1),
+            ("mark_seen", 1),
+            ("store_edits", 1),
+            ("repeats", 1),
+            ("insert_new", 1),
+            ("enqueue_keywords", 1),
+            ("enqueue", 1),
             ("record", 0),
         ],
     )
