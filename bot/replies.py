@@ -144,7 +144,7 @@ def unknown_command(locale: Locale = ENGLISH) -> str:
 def not_a_command(text: str, vocabulary: Vocabulary, locale: Locale = ENGLISH) -> str:
     """A private message that is not a command: a topic's name gets the way to follow it."""
     _ = locale.gettext
-    topic = vocabulary.resolve(text.strip()) if len(text) <= 100 else None
+    topic = vocabulary.resolve(text)
     if topic is not None:
         return _("To follow <b>{topic}</b>, send /subscribe {topic} or tap it in /topics.").format(
             topic=escape(topic)
