@@ -36,7 +36,7 @@ LOCALES := bot/locales
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k N_ \
 		--add-comments=Translators: --sort-by-file --project=newsbot --width=100 \
-		-o $(LOCALES)/newsbot.pot bot jobs news
+		-o $(LOCALES)/newsbot.pot bot jobs sending web monitor news
 	$(BIN)/pybabel update --no-fuzzy-matching --domain=newsbot --width=100 \
 		-i $(LOCALES)/newsbot.pot -d $(LOCALES)
 

@@ -4,7 +4,7 @@ flood limits (30 messages/s overall, 1/s per private chat: tests/fakes/telegram.
     .venv/bin/python bench/delivery.py [--chats 10000]
 
 Two runs on the same load, in the same process, one after the other:
-  newsbot         the real application: feed -> poll -> outbox -> sender -> jobs.ratelimit
+  newsbot         the real application: feed -> poll -> outbox -> sender -> sending.limiter
   AIORateLimiter  python-telegram-bot's limiter with its defaults, sending the same messages the
                   way a typical bot broadcasts: one task per chat, all started at once
 For each: alerts delivered and lost, 429s received, messages a second over the send (first to

@@ -65,13 +65,13 @@ import news.article
 import news.store.articles
 import news.store.ingest
 from bot.settings import Settings
-from jobs.fetch import make_client
 from jobs.poll import Poller
 from news.records import FeedConfig, FeedState
 from news.schedule import Policy
 from news.store import Store
 from news.store.feeds import Feeds
 from news.topics import Vocabulary
+from web.fetch import make_client
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "feeds" / "news"

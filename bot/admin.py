@@ -17,10 +17,10 @@ from telegram.ext import ContextTypes
 
 from bot import admin_replies, replies
 from bot.reply import reply
-from jobs.probe import Prober, Refused
 from news.store import Store
 from news.store.feeds import REMOVED_BY_ADMIN
 from news.topics import Vocabulary
+from web.probe import Prober, Refused
 
 Context = ContextTypes.DEFAULT_TYPE
 _MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from jobs.probe import Probed, Problem, Refused
 from news.preview import newest
 from news.records import FeedHealth
 from news.render import MAX_MESSAGE_UNITS, escape, sparkline, visible_units, when
 from news.store import Snapshot
 from news.store.feeds import Added
 from news.text import shorten
+from web.probe import Probed, Problem, Refused
 
 _TITLE_CHARS = 150
 _ERROR_CHARS = 300

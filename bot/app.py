@@ -40,14 +40,9 @@ from bot.preferences import Preferences
 from bot.saved import Saved
 from bot.settings import Settings
 from bot.topics_menu import TopicsMenu
-from jobs.addresses import guard
-from jobs.deliver import Retries, Sender
 from jobs.digests import Digester
-from jobs.fetch import make_client
-from jobs.metrics import Metrics
 from jobs.poll import Poller
-from jobs.probe import Prober
-from jobs.ratelimit import Limiter
+from monitor.metrics import Metrics
 from news.feedsfile import FeedsFile, parse_feeds_file
 from news.flood import Flood
 from news.locale import DEFAULT_LANGUAGE
@@ -55,6 +50,11 @@ from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
+from sending.limiter import Limiter
+from sending.sender import Retries, Sender
+from web.fetch import make_client
+from web.guard import guard
+from web.probe import Prober
 
 log = logging.getLogger(__name__)
 

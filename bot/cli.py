@@ -18,7 +18,7 @@ from news.feedsfile import FeedsFileError
 
 def main(argv: list[str] | None = None) -> int:
     # Opt in to PTB 22's announced future (RetryAfter.retry_after as a timedelta) instead of
-    # a deprecation warning at every 429; jobs/deliver.py reads either form.
+    # a deprecation warning at every 429; sending/sender.py reads either form.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = argparse.ArgumentParser(
         prog="newsbot", description="Telegram bot that turns news feeds into key-point alerts."

@@ -20,8 +20,6 @@ from typing import TextIO
 from bot.admin import feed_key
 from bot.app import USER_AGENT, load_feeds_file
 from bot.settings import Settings
-from jobs.addresses import refusal_for
-from jobs.probe import Probed, Prober, Problem, Refused, url_problem
 from news.feedsfile import FeedsFileError
 from news.opml import OpmlError, read_opml, write_opml
 from news.preview import newest, topic_counts
@@ -30,6 +28,8 @@ from news.render import when
 from news.store import Store
 from news.store.feeds import REMOVED_BY_ADMIN
 from news.topics import Vocabulary
+from web.guard import refusal_for
+from web.probe import Probed, Prober, Problem, Refused, url_problem
 
 # What Feeds.add did, as the CLI words it.
 CHANGES = {"added": "added", "enabled": "turned back on", "present": "already polled"}

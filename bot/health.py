@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
-from jobs.metrics import Metrics
+from monitor.metrics import Metrics
 from news.health import problems
 from news.store import Store
 

@@ -1,1 +1,1 @@
-"""What runs on the clock: polling feeds and delivering alerts."""
+"""What runs on the clock: polling feeds and bundling digests."""

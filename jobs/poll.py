@@ -17,10 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from jobs.addresses import PrivateAddress
-from jobs.fetch import Fetched, FetchFailed, NotModified, fetch
-from jobs.metrics import Metrics, poll_result
-from jobs.page import PageReader
+from monitor.metrics import Metrics, poll_result
 from news import render
 from news.article import edit_hash, from_entry, is_fresh
 from news.feedparse import FeedParseError, parse_feed
@@ -32,6 +29,9 @@ from news.schedule import Policy, next_check
 from news.store import PollOutcome, Store
 from news.store.feeds import Success
 from news.topics import Vocabulary
+from web.fetch import Fetched, FetchFailed, NotModified, fetch
+from web.guard import PrivateAddress
+from web.pages import PageReader
 
 log = logging.getLogger(__name__)
 

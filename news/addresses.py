@@ -1,4 +1,4 @@
-"""Which IP addresses a feed may live at. Pure: jobs/addresses.py does the name resolution.
+"""Which IP addresses a feed may live at. Pure: web/guard.py does the name resolution.
 
 A bot that fetches any URL an admin pastes can be steered at the machine's own services or a
 cloud's metadata endpoint (server-side request forgery); only public addresses are fetched unless

@@ -1,8 +1,8 @@
 """Pacing: when the next message may go, so that Telegram never has to answer 429.
 
 Pure arithmetic on `now`, seconds of a monotonic clock the caller reads; nothing here sleeps or
-does I/O. jobs/ratelimit.py waits on it before every message the bot sends (replies included),
-and jobs/deliver.py asks it which chats are ready before taking their alerts from the outbox.
+does I/O. sending/limiter.py waits on it before every message the bot sends (replies included),
+and sending/sender.py asks it which chats are ready before taking their alerts from the outbox.
 
 Telegram's limits are per bot, server-side and approximate (telegram-facts 1.1): about 30
 messages a second in all, about one a second per chat, 20 a minute per group or channel. Each

@@ -1,6 +1,6 @@
 """Key points from an article's own web page, for feeds that carry only a teaser.
 
-Pure: the page's bytes in, points out (jobs/page.py does the fetching). The order follows
+Pure: the page's bytes in, points out (web/pages.py does the fetching). The order follows
 ../shared/docs/keypoints-notes.md: the publisher's labelled list, read from the HTML before any
 main-text extraction; else the best sentences of the page's main text; else its meta description;
 else what the feed itself gave.

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from jobs.fetch import make_client
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
+from web.fetch import make_client
 
 # As `newsbot run` does: RetryAfter.retry_after is a timedelta (PTB 22's announced future).
 os.environ.setdefault("PTB_TIMEDELTA", "1")

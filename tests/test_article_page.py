@@ -13,14 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobs.addresses import guard
-from jobs.fetch import make_client
-from jobs.page import PageReader
 from news.keypoints import DEFAULT_LABELS, labels_with
 from news.page import decode_page, is_teaser, page_points
 from news.records import Entry, FeedConfig
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, Desk, desk
+from web.fetch import make_client
+from web.guard import guard
+from web.pages import PageReader
 
 HEADLINE = "Kyiv reopens the Podilskyi bridge after two years of repairs"
 TEASER = "<p>The city has reopened a key crossing over the Dnipro.</p>"
@@ -110,7 +110,7 @@ async def test_a_missing_page_falls_back_to_the_feeds_text_and_says_so_once(
     feeds.serve("/feed", feed_with(feeds))
     async with desk(tmp_path, client) as room:
         await room.add_feeds(FeedConfig(feeds.url("/feed"), fetch_article=True))
-        with caplog.at_level(logging.INFO, logger="jobs.page"):
+        with caplog.at_level(logging.INFO, logger="web.pages"):
             await first_then_second_poll(room, feeds, teaser_item(feeds, "/gone"))
             room.clock.advance(INTERVAL)
             await room.poller.poll_due()  # the entry is known now: its page is not asked again

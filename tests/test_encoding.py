@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from jobs.fetch import Fetched, fetch
 from news.encoding import repair
 from news.feedparse import parse_feed
 from tests.fakes.feeds import FeedServer
+from web.fetch import Fetched, fetch
 
 TEXTS = {
     "windows-1251": "Верховна Рада ухвалила бюджет на наступний рік",

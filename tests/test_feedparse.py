@@ -1,5 +1,5 @@
 """news.feedparse: every real-world feed of the shared corpus through the real path
-(local HTTP server -> jobs.fetch -> parse_feed), plus small hand-written documents."""
+(local HTTP server -> web.fetch -> parse_feed), plus small hand-written documents."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import feedparser
 import httpx
 import pytest
 
-from jobs.fetch import Fetched, fetch
 from news.feedparse import FeedParseError, parse_feed
 from news.records import ParsedFeed
 from tests.fakes.feeds import FeedServer, rss
+from web.fetch import Fetched, fetch
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 CORPUS_FILES = (

@@ -1,4 +1,4 @@
-"""jobs.fetch against a real local HTTP server with the faults publishers really have."""
+"""web.fetch against a real local HTTP server with the faults publishers really have."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from email.utils import format_datetime
 
 import httpx
 
-from jobs.fetch import (
+from tests.fakes.feeds import FeedServer, rss
+from web.fetch import (
     Fetched,
     FetchFailed,
     NotModified,
@@ -19,7 +20,6 @@ from jobs.fetch import (
     make_client,
     retry_after_seconds,
 )
-from tests.fakes.feeds import FeedServer, rss
 
 FEED = rss([{"title": "One", "guid": "1", "link": "https://example.org/1"}])
 

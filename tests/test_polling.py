@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 
-from jobs.addresses import guard
 from news.records import FeedConfig
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, START, at, desk
+from web.guard import guard
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 ITEMS = [

@@ -10,8 +10,8 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from jobs.ratelimit import Lane, Limiter
 from news.pacing import Limits, Rate
+from sending.limiter import Lane, Limiter
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 
 ANN = 5

@@ -2,7 +2,7 @@
 
 One long-running loop, started with the application and stopped before it, takes the head of
 each chat's queue (news.store.outbox) when news.pacing says that chat may be written to, and
-sends it through the bot, whose jobs.ratelimit.Limiter keeps the bot-wide pace. A chat never
+sends it through the bot, whose sending.limiter.Limiter keeps the bot-wide pace. A chat never
 has two alerts in flight, so its alerts arrive in order, and a busy group waits for its own
 budget while every other chat goes on. New alerts wake the loop at once.
 
@@ -32,14 +32,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from jobs.metrics import Metrics
-from jobs.ratelimit import Lane, Limiter, seconds_of
+from monitor.metrics import Metrics
 from news import render
 from news.locale import ENGLISH, Locale
 from news.records import DIGEST, QUIET_HOLD, Article, ChatPrefs, Delivery, Digest
 from news.store import Store
 from news.timing import in_quiet, parse_quiet
 from news.zones import zone_from_name
+from sending.limiter import Lane, Limiter, seconds_of
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from jobs.metrics import Metrics
+from monitor.metrics import Metrics
 from news.pacing import Chat, Limits, Pacing
 
 log = logging.getLogger(__name__)

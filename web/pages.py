@@ -15,9 +15,9 @@ from functools import partial
 
 import httpx
 
-from jobs.addresses import PrivateAddress
-from jobs.fetch import Fetched, FetchFailed, fetch
 from news.page import decode_page, page_points
+from web.fetch import Fetched, FetchFailed, fetch
+from web.guard import PrivateAddress
 
 log = logging.getLogger(__name__)
 

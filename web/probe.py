@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from jobs.addresses import PrivateAddress, guard
-from jobs.fetch import Fetched, FetchFailed, fetch, make_client
 from news.discovery import feed_links
 from news.feedparse import FeedParseError, parse_feed
 from news.records import ParsedFeed
+from web.fetch import Fetched, FetchFailed, fetch, make_client
+from web.guard import PrivateAddress, guard
 
 MAX_URL_CHARS = 2048  # the feeds table's url column
 

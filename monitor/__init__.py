@@ -1,0 +1,1 @@
+"""What the operator watches: Prometheus metrics and the parts' liveness beats."""

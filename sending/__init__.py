@@ -1,0 +1,1 @@
+"""Messages out to Telegram: the outbox sender, the one rate limiter, what its answers mean."""

@@ -1,0 +1,1 @@
+"""The HTTP client side: fetch feeds and article pages, probe a URL, refuse private addresses."""
