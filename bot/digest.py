@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from news.locale import Locale
-from news.records import DIGEST_ASKED
+from news.records import DigestReason
 from news.store import Store
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -36,7 +36,9 @@ class DigestNow:
         # Asking first spares a chat the store has never seen (or with nothing held) a write.
         held = await self.store.digests.held(chat.id)
         bundled = (
-            await self.store.digests.bundle(chat.id, self.clock(), DIGEST_ASKED) if held else 0
+            await self.store.digests.bundle(chat.id, self.clock(), DigestReason.ASKED)
+            if held
+            else 0
         )
         if bundled > 0:
             self.wake()

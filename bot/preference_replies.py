@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import N_
 from news.locale import Locale
-from news.records import DIGEST, QUIET_SILENT, ChatPrefs
+from news.records import ChatMode, ChatPrefs, QuietMode
 from news.render import escape
 from news.timing import BAD_QUIET, BAD_TIME, MAX_TIMES, SAME_START_END, TOO_MANY_TIMES
 
@@ -18,7 +18,7 @@ def times_text(times: tuple[str, ...]) -> str:
 
 
 def mode_text(prefs: ChatPrefs, locale: Locale) -> str:
-    if prefs.mode == DIGEST:
+    if prefs.mode is ChatMode.DIGEST:
         return locale.gettext("digests at {times}").format(times=times_text(prefs.digest_times))
     return locale.gettext("each article as it comes")
 
@@ -27,7 +27,7 @@ def quiet_text(prefs: ChatPrefs, locale: Locale) -> str:
     _ = locale.gettext
     if prefs.quiet is None:
         return _("off")
-    if prefs.quiet_mode == QUIET_SILENT:
+    if prefs.quiet_mode is QuietMode.SILENT:
         return _("{hours}, alerts sent silently").format(hours=prefs.quiet)
     return _("{hours}, alerts held for a digest").format(hours=prefs.quiet)
 
@@ -72,7 +72,7 @@ def saved(locale: Locale) -> str:
 
 def mode_set(prefs: ChatPrefs, locale: Locale) -> str:
     _ = locale.gettext
-    if prefs.mode == DIGEST:
+    if prefs.mode is ChatMode.DIGEST:
         text = _(
             "✅ News now arrives in digests at {times} ({zone}). "
             "Change the times with /digest_time, or go back with /mode instant."
@@ -93,7 +93,7 @@ def times_set(prefs: ChatPrefs, locale: Locale) -> str:
     text = _("✅ Digests at {times} ({zone}).").format(
         times=times_text(prefs.digest_times), zone=escape(prefs.zone)
     )
-    if prefs.mode != DIGEST:
+    if prefs.mode is not ChatMode.DIGEST:
         text += " " + _("They are used in digest mode: /mode digest.")
     return text
 
@@ -130,7 +130,7 @@ def quiet_set(prefs: ChatPrefs, locale: Locale) -> str:
     _ = locale.gettext
     if prefs.quiet is None:
         return _("✅ Quiet hours are off: alerts arrive at any time.")
-    if prefs.quiet_mode == QUIET_SILENT:
+    if prefs.quiet_mode is QuietMode.SILENT:
         text = _("✅ Quiet hours {hours} ({zone}): alerts arrive without a sound.")
     else:
         text = _("✅ Quiet hours {hours} ({zone}): alerts wait and arrive as a digest afterwards.")

@@ -24,7 +24,7 @@ from bot.groups import Admins
 from bot.i18n import ChatLocales, chat_locale
 from bot.reply import reply
 from news.locale import Locale
-from news.records import DIGEST, INSTANT, QUIET_HOLD, QUIET_SILENT, ChatPrefs
+from news.records import ChatMode, ChatPrefs, QuietMode
 from news.store import Store
 from news.timing import TimingError, parse_quiet, parse_times
 from news.zones import ZoneError, parse_zone, zone_from_name
@@ -36,12 +36,14 @@ ZONE_PRESETS = ("UTC", "Europe/Kyiv", "Europe/London", "Europe/Berlin", "America
 QUIET_PRESETS = ("22:00-07:00", "23:00-08:00")
 # What people type, in the interface's languages and Russian, as durations and "off" are read.
 MODE_WORDS = {
-    **dict.fromkeys(("instant", "now", "одразу", "відразу", "миттєво", "сразу"), INSTANT),
-    **dict.fromkeys(("digest", "дайджест", "дайджестом", "дайджести", "дайджесты"), DIGEST),
+    **dict.fromkeys(("instant", "now", "одразу", "відразу", "миттєво", "сразу"), ChatMode.INSTANT),
+    **dict.fromkeys(
+        ("digest", "дайджест", "дайджестом", "дайджести", "дайджесты"), ChatMode.DIGEST
+    ),
 }
 QUIET_WORDS = {
-    **dict.fromkeys(("hold", "затримати", "відкласти", "задержать", "отложить"), QUIET_HOLD),
-    **dict.fromkeys(("silent", "тихо", "беззвучно", "безшумно"), QUIET_SILENT),
+    **dict.fromkeys(("hold", "затримати", "відкласти", "задержать", "отложить"), QuietMode.HOLD),
+    **dict.fromkeys(("silent", "тихо", "беззвучно", "безшумно"), QuietMode.SILENT),
 }
 
 
@@ -53,11 +55,11 @@ def _compact(value: str) -> str:
 def _choices(languages: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """Every button's value by field: data value -> the stored value."""
     return {
-        "mode": {INSTANT: INSTANT, DIGEST: DIGEST},
+        "mode": {mode.value: mode for mode in ChatMode},
         "dt": {"-".join(map(_compact, times)): times for times in DIGEST_PRESETS},
         "tz": {name: zone_from_name(name).name for name in ZONE_PRESETS},
         "q": {"off": None} | {_compact(quiet): quiet for quiet in QUIET_PRESETS},
-        "qm": {QUIET_HOLD: QUIET_HOLD, QUIET_SILENT: QUIET_SILENT},
+        "qm": {mode.value: mode for mode in QuietMode},
         "lang": {code: code for code in languages},
         "lp": {"on": True, "off": False},
     }
@@ -100,16 +102,16 @@ def keyboard(prefs: ChatPrefs, languages: tuple[str, ...], locale: Locale) -> In
 
     rows = [
         [
-            button("mode", INSTANT, _(texts.INSTANT_LABEL)),
-            button("mode", DIGEST, _(texts.DIGEST_LABEL)),
+            button("mode", ChatMode.INSTANT, _(texts.INSTANT_LABEL)),
+            button("mode", ChatMode.DIGEST, _(texts.DIGEST_LABEL)),
         ],
         [button("dt", value, " + ".join(times)) for value, times in choices["dt"].items()],
         [button("tz", name, zone_label(name)) for name in ZONE_PRESETS],
         [button("q", "off", _(texts.QUIET_OFF_LABEL))]
         + [button("q", _compact(quiet), "🌙 " + quiet) for quiet in QUIET_PRESETS],
         [
-            button("qm", QUIET_HOLD, _(texts.HOLD_LABEL)),
-            button("qm", QUIET_SILENT, _(texts.SILENT_LABEL)),
+            button("qm", QuietMode.HOLD, _(texts.HOLD_LABEL)),
+            button("qm", QuietMode.SILENT, _(texts.SILENT_LABEL)),
         ],
         [button("lang", code, texts.LANGUAGE_NAMES.get(code, code)) for code in languages],
         [

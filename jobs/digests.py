@@ -9,31 +9,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from news.records import DIGEST, DIGEST_QUIET, DIGEST_SCHEDULED, ChatPrefs
+from news.routing import Recipient, due_reason
 from news.store import Store
-from news.store.digests import Waiting
-from news.timing import digest_due, in_quiet, parse_quiet, parse_times
-from news.zones import zone_from_name
 
 log = logging.getLogger(__name__)
-
-
-def due_reason(waiting: Waiting, now: datetime) -> str | None:
-    """Why this chat's held articles go out now, or None while they keep waiting."""
-    chat: ChatPrefs = waiting.chat
-    zone = zone_from_name(chat.zone).tzinfo
-    if chat.paused_until is not None and chat.paused_until > now:
-        return None
-    if chat.mode == DIGEST:
-        times = parse_times(" ".join(chat.digest_times))
-        # The first digest waits for the first slot after its oldest article arrived.
-        since = max(filter(None, (chat.last_digest_at, waiting.oldest)))
-        return DIGEST_SCHEDULED if digest_due(now, times, zone, since) else None
-    quiet = parse_quiet(chat.quiet) if chat.quiet else None
-    if quiet is not None and in_quiet(now, quiet, zone):
-        return None
-    # An instant chat holds articles only through quiet hours (or from its digest days).
-    return DIGEST_QUIET if quiet is not None else DIGEST_SCHEDULED
 
 
 class Digester:
@@ -45,7 +24,7 @@ class Digester:
         now = self.clock()
         queued = 0
         for waiting in await self.store.digests.waiting():
-            reason = due_reason(waiting, now)
+            reason = due_reason(Recipient.of(waiting.chat), waiting.oldest, now)
             if reason is None:
                 continue
             articles = await self.store.digests.bundle(waiting.chat.id, now, reason)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -18,14 +18,16 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitor.metrics import Metrics, poll_result
-from news import render
-from news.article import edit_hash, from_entry, is_fresh
+from news import render, routing
+from news.article import from_entry
 from news.feedparse import FeedParseError, parse_feed
 from news.identity import entry_identity
 from news.keypoints import labels_with
 from news.page import is_teaser
-from news.records import Entry, FeedState, NewArticle, ParsedFeed
+from news.records import Entry, FeedState, ParsedFeed
+from news.routing import Plan
 from news.schedule import Policy, next_check
+from news.steps import NO_STEPS, StepTimer
 from news.store import PollOutcome, Store
 from news.store.feeds import Success
 from news.topics import Vocabulary
@@ -67,6 +69,7 @@ class Poller:
     per_host: int = 2  # polite to publishers that serve many of our feeds from one host
     draw: Callable[[], float] = field(default=lambda: random.uniform(-1.0, 1.0))  # noqa: S311
     metrics: Metrics = field(default_factory=Metrics)
+    steps: StepTimer = NO_STEPS  # where a poll's time goes (bench/poll.py switches it on)
     page_deadline_seconds: float = 10.0  # an article page, read for a teaser's key points
     pages: PageReader = field(init=False)
     _limit: asyncio.Semaphore = field(init=False)
@@ -91,7 +94,8 @@ class Poller:
         feeds = await self.store.feeds.due(now)
         reports = await asyncio.gather(*(self._guarded(feed, now) for feed in feeds))
         successes, self._successes = self._successes, []
-        await self.store.feeds.record_successes(now, successes)
+        with self.steps("record"):
+            await self.store.feeds.record_successes(now, successes)
         total = PollReport(
             feeds=len(reports),
             failed=sum(r.failed for r in reports),
@@ -121,17 +125,8 @@ class Poller:
                 return PollReport(feeds=1, failed=1)
 
     async def _poll(self, feed: FeedState, now: datetime) -> PollReport:
-        try:
-            result = await fetch(
-                self.client,
-                feed.url,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-                max_bytes=self.max_bytes,
-                deadline_seconds=self.deadline_seconds,
-            )
-        except PrivateAddress as refusal:
-            result = FetchFailed(f"refused: {refusal} (ALLOW_PRIVATE_FEEDS)", None, None)
+        with self.steps("fetch"):
+            result = await self._fetch(feed)
         if isinstance(result, FetchFailed):
             await self._failed(feed, now, result)
             return PollReport(feeds=1, failed=1)
@@ -141,33 +136,38 @@ class Poller:
         if result.permanent_redirect and not await self._moved(feed, now, result):
             return PollReport(feeds=1, failed=1)
         try:
-            parsed = await _parse(result)
+            with self.steps("parse"):
+                parsed = await _parse(result)
         except FeedParseError as error:
             await self._failed(feed, now, FetchFailed(str(error), result.status, None))
             return PollReport(feeds=1, failed=1)
-        # Only entries that are new or edited are worth key points and plain text.
-        identities = [entry_identity(entry) for entry in parsed.entries]
-        known = await self.store.articles.known(feed.id, identities)
-        changed = [
-            entry
-            for entry, identity in zip(parsed.entries, identities, strict=True)
-            if identity not in known or known[identity][1] != edit_hash(entry)
-        ]
+        with self.steps("known"):
+            identities = [entry_identity(entry) for entry in parsed.entries]
+            known = await self.store.articles.known(feed.id, identities)
+        with self.steps("decide"):
+            changed = routing.changed(parsed.entries, identities, known)
         labels = labels_with(feed.key_point_labels)
-        articles = [
-            from_entry(entry, feed_topics=feed.topics, vocabulary=self.vocabulary, labels=labels)
-            for entry in changed
-        ]
-        # The first successful poll only records what is there: no flood of old news. Later,
-        # entries dated beyond MAX_ENTRY_AGE are recorded but never alerted.
-        alertable = set()
-        if feed.last_success_at is not None:
-            alertable = {a.identity for a in articles if is_fresh(a, now, self.max_entry_age)}
-        if feed.fetch_article and alertable:
-            articles = await self._read_pages(feed, changed, articles, alertable, known, labels)
-        ingested = await self.store.articles.ingest(
-            feed.id, articles, now=now, alertable=alertable, seen=identities, known=known
-        )
+        with self.steps("from_entry"):
+            articles = [
+                from_entry(
+                    entry, feed_topics=feed.topics, vocabulary=self.vocabulary, labels=labels
+                )
+                for entry in changed
+            ]
+        with self.steps("decide"):
+            plan = routing.plan(
+                articles,
+                seen=identities,
+                known=known,
+                first_poll=feed.last_success_at is None,
+                now=now,
+                max_age=self.max_entry_age,
+            )
+        if feed.fetch_article and plan.alertable:
+            with self.steps("pages"):
+                plan = await self._read_pages(feed, plan, changed, labels)
+        with self.steps("ingest"):
+            ingested = await self.store.articles.ingest(feed.id, plan, now=now, steps=self.steps)
         for article in ingested.stored:
             where = {
                 "feed": feed.url,
@@ -181,47 +181,54 @@ class Poller:
             feeds=1, new_articles=ingested.new_articles, deliveries=ingested.deliveries
         )
 
+    async def _fetch(self, feed: FeedState) -> Fetched | NotModified | FetchFailed:
+        try:
+            return await fetch(
+                self.client,
+                feed.url,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                max_bytes=self.max_bytes,
+                deadline_seconds=self.deadline_seconds,
+            )
+        except PrivateAddress as refusal:
+            return FetchFailed(f"refused: {refusal} (ALLOW_PRIVATE_FEEDS)", None, None)
+
     async def _read_pages(
-        self,
-        feed: FeedState,
-        entries: list[Entry],
-        articles: list[NewArticle],
-        alertable: set[str],
-        known: Mapping[str, object],
-        labels: tuple[str, ...],
-    ) -> list[NewArticle]:
+        self, feed: FeedState, plan: Plan, entries: Sequence[Entry], labels: tuple[str, ...]
+    ) -> Plan:
         """Key points from the article pages of new teaser entries that will be alerted.
 
         Only those: the points are what an alert shows, and a feed's first poll (which alerts
         nobody) would otherwise download a page for every entry it lists. Edited entries keep
         the points they have, so a page is asked for once per article.
         """
+        by_identity = {entry_identity(entry): entry for entry in entries}
         wanted = [
-            index
-            for index, (entry, article) in enumerate(zip(entries, articles, strict=True))
-            if article.identity in alertable
-            and article.identity not in known
-            and entry.link
+            (index, entry)
+            for index, article in enumerate(plan.new)
+            if article.identity in plan.alertable
+            and (entry := by_identity[article.identity]).link
             and is_teaser(entry, labels)
         ]
         if not wanted:
-            return articles
+            return plan
         found = await asyncio.gather(
             *(
                 self.pages.points(
-                    entries[index].link or "",
-                    title=entries[index].title,
+                    entry.link or "",
+                    title=entry.title,
                     labels=labels,
-                    fallback=articles[index].key_points,
+                    fallback=plan.new[index].key_points,
                     feed=feed.url,
                 )
-                for index in wanted
+                for index, entry in wanted
             )
         )
-        read = list(articles)
-        for index, points in zip(wanted, found, strict=True):
+        read = list(plan.new)
+        for (index, _), points in zip(wanted, found, strict=True):
             read[index] = replace(read[index], key_points=points)
-        return read
+        return replace(plan, new=tuple(read))
 
     async def _moved(self, feed: FeedState, now: datetime, result: Fetched) -> bool:
         """Follow a 301/308 for good: the next poll asks the new address (feedparser's advice)."""
@@ -288,7 +295,8 @@ class Poller:
             ),
             admins_told=tell,
         )
-        await self.store.feeds.record(feed.id, now, outcome)
+        with self.steps("record"):
+            await self.store.feeds.record(feed.id, now, outcome)
 
     async def _disable(
         self, feed: FeedState, now: datetime, reason: str, *, error: str | None = None

@@ -8,6 +8,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+
+
+# The enums' values are what the database stores: renaming a member is free, changing a value
+# is a data migration.
+class ChatMode(StrEnum):
+    """How a chat takes its news: each alert at once, or held for its digest times."""
+
+    INSTANT = "instant"
+    DIGEST = "digest"
+
+
+class QuietMode(StrEnum):
+    """What quiet hours do to an instant chat's alerts: hold them for a digest when the hours
+    end, or send them without a sound."""
+
+    HOLD = "hold"
+    SILENT = "silent"
+
+
+class DigestReason(StrEnum):
+    """Why a digest went out: a digest time came, quiet hours ended, or the chat asked."""
+
+    SCHEDULED = "scheduled"
+    QUIET = "quiet"
+    ASKED = "asked"
+
+
+class DeliveryState(StrEnum):
+    """Where a delivery row stands. Each row moves forward only:
+
+    pending -> sending -> sent | failed | skipped (the chat paused) | held (quiet hours)
+    held (for a digest) -> bundled (into one) -> sent with the digest
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    BUNDLED = "bundled"
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +162,9 @@ class Digest:
 
     id: int
     created_at: datetime
-    reason: str  # DIGEST_SCHEDULED, DIGEST_QUIET or DIGEST_ASKED
+    reason: DigestReason
     items: tuple[DigestItem, ...]
     parts_sent: int = 0  # parts Telegram accepted: a restart goes on from the next one
-
-
-DIGEST_SCHEDULED, DIGEST_QUIET, DIGEST_ASKED = "scheduled", "quiet", "asked"
-INSTANT, DIGEST = "instant", "digest"
-QUIET_HOLD, QUIET_SILENT = "hold", "silent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +175,10 @@ class ChatPrefs:
     kind: str = "private"  # private, group, supergroup, channel
     language: str | None = None  # an interface language code ("en", "uk"); None: not chosen
     zone: str = "UTC"  # a canonical name from news.zones
-    mode: str = INSTANT  # INSTANT or DIGEST
+    mode: ChatMode = ChatMode.INSTANT
     digest_times: tuple[str, ...] = ("08:00", "19:00")  # "HH:MM" in the chat's zone
     quiet: str | None = None  # "HH:MM-HH:MM" in the chat's zone, None when off
-    quiet_mode: str = QUIET_HOLD  # QUIET_HOLD: held for a digest; QUIET_SILENT: no sound
+    quiet_mode: QuietMode = QuietMode.HOLD
     link_previews: bool = False
     paused_until: datetime | None = None
     thread_id: int | None = None  # the forum topic where the chat subscribed

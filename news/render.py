@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from news.locale import ENGLISH, Locale
-from news.records import DIGEST_QUIET, Announcement, Article, Digest, DigestItem
+from news.records import Announcement, Article, Digest, DigestItem, DigestReason
 from news.text import normalise_space, shorten
 from news.topics import hashtag
 
@@ -224,7 +224,7 @@ def _digest(d: Digest, locale: Locale, full_items: int, markup: _Markup) -> list
 
 def _digest_title(d: Digest, locale: Locale, markup: _Markup) -> tuple[str, str]:
     ngettext, count = locale.ngettext, len(d.items)
-    if d.reason == DIGEST_QUIET:
+    if d.reason is DigestReason.QUIET:
         emoji = "🌙"
         words = ngettext(
             "While you were in quiet hours: {count} new article",

@@ -35,10 +35,9 @@ from telegram.ext import ExtBot
 from monitor.metrics import Metrics
 from news import render
 from news.locale import ENGLISH, Locale
-from news.records import DIGEST, QUIET_HOLD, Article, ChatPrefs, Delivery, Digest
+from news.records import Article, ChatPrefs, Delivery, Digest
+from news.routing import Recipient, Verdict, verdict
 from news.store import Store
-from news.timing import in_quiet, parse_quiet
-from news.zones import zone_from_name
 from sending.limiter import Lane, Limiter, seconds_of
 
 log = logging.getLogger(__name__)
@@ -50,23 +49,6 @@ MOST_IN_FLIGHT = 100  # a bound on duplicates after a crash: one per alert in fl
 SENT_TRIES = 8  # about four minutes of a database that refuses to record "sent"
 T = TypeVar("T")
 Locales = Callable[[ChatPrefs | None], Locale]
-SEND, SILENT, HOLD, SKIP = "send", "silent", "hold", "skip"
-
-
-def verdict(delivery: Delivery, now: datetime) -> str:
-    """What the chat's settings say about this message now: send it, send it without a sound,
-    hold it for the chat's next digest, or skip it (the chat paused its alerts)."""
-    chat, item = delivery.chat, delivery.article
-    if chat is None:
-        return SEND
-    quiet = parse_quiet(chat.quiet) if chat.quiet else None
-    hushed = quiet is not None and in_quiet(now, quiet, zone_from_name(chat.zone).tzinfo)
-    if isinstance(item, Article):
-        if chat.paused_until is not None and chat.paused_until > now:
-            return SKIP
-        if chat.mode == DIGEST or (hushed and chat.quiet_mode == QUIET_HOLD):
-            return HOLD  # queued before the chat chose digests or its quiet hours began
-    return SILENT if hushed else SEND
 
 
 def english(_: ChatPrefs | None) -> Locale:
@@ -209,15 +191,16 @@ class Sender:
 
     async def _attempt(self, delivery: Delivery, *, plain: bool = False) -> None:
         now = self.clock()
-        decided = verdict(delivery, now)
-        if decided == HOLD:
+        chat = None if delivery.chat is None else Recipient.of(delivery.chat)
+        decided = verdict(chat, now, article=isinstance(delivery.article, Article))
+        if decided is Verdict.HOLD:
             await self._write(self.store.outbox.hold(delivery.id))
             return
-        if decided == SKIP:
+        if decided is Verdict.SKIP:
             await self._write(self.store.outbox.skip(delivery.id, "chat paused"))
             return
         try:
-            await self._post(delivery, plain=plain, silent=decided == SILENT)
+            await self._post(delivery, plain=plain, silent=decided is Verdict.SILENT)
         except RetryAfter as error:  # counted in the limiter, which saw it first
             wait = seconds_of(error.retry_after)
             at = now + timedelta(seconds=wait)

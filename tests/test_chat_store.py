@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from news.keywords import parse_query
-from news.records import DIGEST, DIGEST_ASKED, Digest, NewArticle
+from news.records import ChatMode, Digest, DigestReason, NewArticle
+from news.routing import Plan
 from news.store import Store
 from news.store.alerts import MAX_ALERTS, TooManyAlerts
 from news.store.schema import DeliveryRow
@@ -40,7 +41,7 @@ async def follow(store: Store, chat: int, topic: str = "Politics") -> None:
 async def publish(store: Store, *articles: NewArticle) -> None:
     feed = await feed_id(store)
     names = {a.identity for a in articles}
-    await store.articles.ingest(feed, list(articles), now=NOW, alertable=names)
+    await store.articles.ingest(feed, Plan(new=articles, alertable=names), now=NOW)
 
 
 async def states(store: Store, chat: int) -> list[tuple[str, str | None]]:
@@ -56,10 +57,10 @@ async def states(store: Store, chat: int) -> list[tuple[str, str | None]]:
 async def test_settings_are_stored_and_read_back(store: Store) -> None:
     await follow(store, ANN)
     prefs = await store.chats.update(
-        ANN, NOW, mode=DIGEST, digest_times=("07:00", "19:30"), zone="Europe/Kyiv"
+        ANN, NOW, mode=ChatMode.DIGEST, digest_times=("07:00", "19:30"), zone="Europe/Kyiv"
     )
     assert (prefs.mode, prefs.digest_times, prefs.zone) == (
-        DIGEST,
+        ChatMode.DIGEST,
         ("07:00", "19:30"),
         "Europe/Kyiv",
     )
@@ -72,13 +73,13 @@ async def test_settings_are_stored_and_read_back(store: Store) -> None:
 async def test_a_digest_chat_holds_articles_and_a_bundle_queues_them_as_one(store: Store) -> None:
     await follow(store, ANN)
     await follow(store, BOB)
-    await store.chats.update(ANN, NOW, mode=DIGEST)
+    await store.chats.update(ANN, NOW, mode=ChatMode.DIGEST)
     await publish(store, article("a", "Politics"), article("b", "Politics"))
 
     assert await states(store, ANN) == [("held", None), ("held", None)]
     assert [s for s, _ in await states(store, BOB)] == ["pending", "pending"]
-    assert await store.digests.bundle(ANN, NOW, DIGEST_ASKED) == 2
-    assert await store.digests.bundle(ANN, NOW, DIGEST_ASKED) == 0  # nothing left held
+    assert await store.digests.bundle(ANN, NOW, DigestReason.ASKED) == 2
+    assert await store.digests.bundle(ANN, NOW, DigestReason.ASKED) == 0  # nothing left held
 
     [delivery] = [d for d in await take_due(store, NOW) if d.chat_id == ANN]
     assert isinstance(delivery.article, Digest)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from news.routing import Plan
 from news.store import Store
 from news.store.schema import DeliveryRow, SubscriptionRow
 from tests.databases import database_url
@@ -36,10 +37,10 @@ async def queue(store: Store, chats: dict[int, str], stories: int) -> None:
         await store.chats.seen(chat, kind=kind, title=None, language=None, now=NOW)
         await store.chats.subscribe(chat, "Politics", NOW)
     feed = await feed_id(store)
-    await store.articles.ingest(feed, [article("old", "Politics")], now=NOW)
+    await store.articles.ingest(feed, Plan(new=[article("old", "Politics")]), now=NOW)
     names = [f"s{n}" for n in range(stories)]
     batch = [article(name, "Politics") for name in names]
-    await store.articles.ingest(feed, batch, now=NOW, alertable=set(names))
+    await store.articles.ingest(feed, Plan(new=batch, alertable=set(names)), now=NOW)
 
 
 async def rows(store: Store, chat: int) -> list[tuple[str, int, str | None]]:

@@ -22,14 +22,7 @@ from syrupy.location import PyTestLocation
 from bot.i18n import Catalogues
 from news import render
 from news.locale import ENGLISH, Locale
-from news.records import (
-    DIGEST_ASKED,
-    DIGEST_QUIET,
-    DIGEST_SCHEDULED,
-    Article,
-    Digest,
-    DigestItem,
-)
+from news.records import Article, Digest, DigestItem, DigestReason
 from tests.fakes.telegram_html import parse_html, strip_message, utf16_len
 
 PUBLISHED = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)  # 12:30 EEST in Kyiv
@@ -127,7 +120,9 @@ ALERTS: dict[str, tuple[Article, str | None]] = {
 
 
 def digest_of(
-    articles: list[Article], reason: str = DIGEST_SCHEDULED, matched: dict[int, str] | None = None
+    articles: list[Article],
+    reason: DigestReason = DigestReason.SCHEDULED,
+    matched: dict[int, str] | None = None,
 ) -> Digest:
     keywords = matched or {}
     items = tuple(DigestItem(a, keywords.get(a.id)) for a in articles)
@@ -135,10 +130,10 @@ def digest_of(
 
 
 DIGESTS: dict[str, Digest] = {
-    "one": digest_of([article()], DIGEST_ASKED, {1: "seoul"}),
+    "one": digest_of([article()], DigestReason.ASKED, {1: "seoul"}),
     "quiet-three": digest_of(
         [article(1), article(2, topics=("World",)), article(3, link=None)],
-        DIGEST_QUIET,
+        DigestReason.QUIET,
         {2: "kim <jong> un"},
     ),
     "hostile-12": digest_of([hostile_article(n) for n in range(1, 13)], matched={5: SCRIPT}),

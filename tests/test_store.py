@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from news.records import Delivery, FeedConfig, NewArticle
+from news.routing import Plan
 from news.store import PollOutcome, Store
 from news.store.database import alembic_config
 from news.store.feeds import REMOVED_BY_ADMIN
@@ -103,12 +104,12 @@ async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) 
     await store.chats.subscribe(2, "World", NOW)
     await store.chats.subscribe(3, "Sport", NOW)
 
-    first = await store.articles.ingest(feed, [article("old", "Politics")], now=NOW)
+    first = await store.articles.ingest(feed, Plan(new=[article("old", "Politics")]), now=NOW)
     assert (first.new_articles, first.deliveries) == (1, 0)
 
     later = NOW + timedelta(minutes=5)
     batch = [article("old", "Politics"), article("new", "Politics", "World")]
-    result = await store.articles.ingest(feed, batch, now=later, alertable={"old", "new"})
+    result = await store.articles.ingest(feed, Plan(new=batch, alertable={"old", "new"}), now=later)
     assert (result.new_articles, result.deliveries) == (1, 2)
 
     due = await take_due(store, later)
@@ -124,7 +125,9 @@ async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store:
         await store.chats.seen(chat, kind="private", title=None, language=None, now=NOW)
         await store.chats.subscribe(chat, "Politics", NOW)
     await store.chats.deactivate(2)
-    await store.articles.ingest(feed, [article("a", "Politics")], now=NOW, alertable={"a"})
+    await store.articles.ingest(
+        feed, Plan(new=[article("a", "Politics")], alertable={"a"}), now=NOW
+    )
     (delivery,) = await take_due(store, NOW)
     assert delivery.chat_id == 1
     # The process dies while sending: at the next start the row is pending again.
@@ -151,7 +154,7 @@ async def test_latest_is_newest_first_and_filters_by_topic(store: Store) -> None
         article("w1", "World", published=NOW - timedelta(hours=1)),
         article("p2", "Politics", published=NOW - timedelta(hours=2)),
     ]
-    await store.articles.ingest(feed, articles, now=NOW)
+    await store.articles.ingest(feed, Plan(new=articles), now=NOW)
     assert [a.title for a in await store.articles.latest()] == [
         "Headline w1",
         "Headline p2",

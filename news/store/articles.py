@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from news import routing
 from news.records import Article, NewArticle
+from news.routing import Known, Plan
+from news.steps import NO_STEPS, StepTimer
 from news.store import ingest
 from news.store.schema import (
     ArticleRow,
@@ -32,59 +35,40 @@ class Articles:
         self._sessions = sessions
 
     async def ingest(
-        self,
-        feed_id: int,
-        articles: Sequence[NewArticle],
-        *,
-        now: datetime,
-        alertable: Collection[str] = frozenset(),
-        seen: Collection[str] = (),
-        known: Mapping[str, tuple[int, str | None]] | None = None,
+        self, feed_id: int, plan: Plan, *, now: datetime, steps: StepTimer = NO_STEPS
     ) -> Ingested:
-        """Store what is new, refresh what is known; queue alerts for new alertable identities.
+        """Carry out news.routing's plan for one feed's entries, in one transaction: an article
+        is never stored without its alerts queued.
 
-        `articles` are the entries that may be new or edited; `seen` every identity the feed
-        listed (their last-seen time moves on, which keeps them remembered); `known` what
-        `known()` said a moment ago, when the caller asked (one query fewer per changed feed).
-
-        Known entries are never alerted again, even when edited (the edit is stored). A new
-        entry whose normalised link another article already has (the same story in another
-        feed, or a guid that changed) is stored but not alerted. The outbox rows are written in
-        the same transaction as the articles: an article is never stored without its alerts.
+        Remember what the feed listed, store edits in place, insert the new articles, then
+        queue the alerts of those news.routing.alerted() picks for news.routing.audience():
+        keyword hits, then the followers of their topics (one INSERT ... SELECT).
         """
-        batch = {article.identity: article for article in articles}  # a feed may repeat a guid
         async with self._sessions.begin() as session:
-            if known is None:
-                known = await ingest.lookup(session, feed_id, batch)
-            await ingest.mark_seen(session, feed_id, {*seen, *known}, now)
-            await ingest.store_edits(
-                session,
-                (
-                    (known[i][0], a)
-                    for i, a in batch.items()
-                    if i in known and known[i][1] != a.content_hash
-                ),
-            )
-            new = [a for i, a in batch.items() if i not in known]
-            repeated = await ingest.repeats(session, feed_id, new)
-            ids = await ingest.insert_new(session, feed_id, new, now)
-            alert = [
-                ids[a.identity]
-                for a in new
-                if a.identity in ids and a.identity in alertable and a.identity not in repeated
-            ]
-            by_id = {ids[a.identity]: a for a in new if a.identity in ids}
-            deliveries = await ingest.enqueue_keywords(
-                session, {id_: by_id[id_] for id_ in alert}, now
-            )
-            deliveries += await ingest.enqueue(session, alert, now)
-        stored = tuple(a for a in new if a.identity in ids)
+            with steps("ingest.mark_seen"):
+                await ingest.mark_seen(session, feed_id, plan.seen, now)
+            with steps("ingest.store_edits"):
+                await ingest.store_edits(session, plan.edits)
+            copies = routing.Copies()
+            if plan.alertable:  # only what may alert needs telling from a known story
+                with steps("ingest.copies"):
+                    copies = await ingest.copies(session, feed_id, plan.new)
+            with steps("ingest.insert_new"):
+                ids = await ingest.insert_new(session, feed_id, plan.new, now)
+            alert = routing.alerted(plan, ids, copies)
+            deliveries = 0
+            if alert:
+                with steps("ingest.keywords"):
+                    alerts = await ingest.keyword_alerts(session, now)
+                    reach = routing.audience(alert, alerts)
+                    deliveries += await ingest.enqueue_hits(session, reach.hits, now)
+                with steps("ingest.enqueue"):
+                    deliveries += await ingest.enqueue(session, reach.followed, now)
+        stored = tuple(a for a in plan.new if a.identity in ids)
         return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)
 
-    async def known(
-        self, feed_id: int, identities: Collection[str]
-    ) -> dict[str, tuple[int, str | None]]:
-        """identity -> (id, content hash) of the entries this feed already gave us."""
+    async def known(self, feed_id: int, identities: Collection[str]) -> dict[str, Known]:
+        """identity -> what the store knows of the entries this feed already gave us."""
         async with self._sessions() as session:
             return await ingest.lookup(session, feed_id, identities)
 

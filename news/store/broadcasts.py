@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from news.records import DeliveryState
 from news.store.database import insert_ignoring_duplicates
 from news.store.schema import BroadcastRow, ChatRow, DeliveryRow
 
@@ -49,7 +50,7 @@ class Broadcasts:
             chats = select(
                 ChatRow.id,
                 literal(broadcast_id),
-                literal("pending"),
+                literal(DeliveryState.PENDING.value),
                 literal(0),
                 literal(now, moment),
                 literal(now, moment),

@@ -13,10 +13,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from news.records import ChatPrefs
+from news.records import ChatPrefs, DeliveryState, DigestReason
 from news.store.prefs import prefs_of
 from news.store.schema import ChatRow, DeliveryRow, DigestRow
-from news.store.states import BUNDLED, HELD, PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +39,7 @@ class Digests:
                 func.min(DeliveryRow.created_at).label("oldest"),
                 func.count().label("count"),
             )
-            .where(DeliveryRow.state == HELD)
+            .where(DeliveryRow.state == DeliveryState.HELD)
             .group_by(DeliveryRow.chat_id)
             .subquery()
         )
@@ -61,11 +60,11 @@ class Digests:
             count = await session.scalar(
                 select(func.count())
                 .select_from(DeliveryRow)
-                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == HELD)
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == DeliveryState.HELD)
             )
             return int(count or 0)
 
-    async def bundle(self, chat_id: int, now: datetime, reason: str) -> int:
+    async def bundle(self, chat_id: int, now: datetime, reason: DigestReason) -> int:
         """Put the chat's held articles into a digest queued for sending now; returns how many
         (0: nothing was held, and nothing is queued)."""
         async with self._sessions.begin() as session:
@@ -75,8 +74,8 @@ class Digests:
             taken = (
                 await session.execute(
                     update(DeliveryRow)
-                    .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == HELD)
-                    .values(state=BUNDLED, digest_id=digest.id)
+                    .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == DeliveryState.HELD)
+                    .values(state=DeliveryState.BUNDLED, digest_id=digest.id)
                     .returning(DeliveryRow.id)
                     .execution_options(synchronize_session=False)
                 )
@@ -88,7 +87,7 @@ class Digests:
                 DeliveryRow(
                     chat_id=chat_id,
                     digest_id=digest.id,
-                    state=PENDING,
+                    state=DeliveryState.PENDING,
                     attempts=0,
                     next_attempt_at=now,
                     created_at=now,

@@ -6,16 +6,15 @@ changed feed's storage cost near constant.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import and_, case, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from news.keywords import Query, article_words, match, parse_query
-from news.records import DIGEST, NewArticle
+from news.records import ChatMode, NewArticle
+from news.routing import Copies, Edit, Hit, KeywordAlert, Known, first_state
 from news.store.database import insert_ignoring_duplicates
 from news.store.schema import (
     AlertRow,
@@ -25,13 +24,12 @@ from news.store.schema import (
     DeliveryRow,
     SubscriptionRow,
 )
-from news.store.states import HELD, PENDING
 
 
 async def lookup(
     session: AsyncSession, feed_id: int, identities: Collection[str]
-) -> dict[str, tuple[int, str | None]]:
-    """identity -> (id, content hash) of the feed's articles among `identities`."""
+) -> dict[str, Known]:
+    """identity -> what the store knows of the feed's articles among `identities`."""
     if not identities:
         return {}
     rows = await session.execute(
@@ -39,7 +37,7 @@ async def lookup(
             ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(list(identities))
         )
     )
-    return {identity: (id_, content_hash) for id_, identity, content_hash in rows}
+    return {identity: Known(id_, content_hash) for id_, identity, content_hash in rows}
 
 
 async def mark_seen(
@@ -55,12 +53,13 @@ async def mark_seen(
         )
 
 
-async def store_edits(session: AsyncSession, edited: Iterable[tuple[int, NewArticle]]) -> None:
+async def store_edits(session: AsyncSession, edits: Iterable[Edit]) -> None:
     """An edited entry is updated in place and never alerted again."""
-    for article_id, article in edited:
+    for edit in edits:
+        article = edit.article
         await session.execute(
             update(ArticleRow)
-            .where(ArticleRow.id == article_id)
+            .where(ArticleRow.id == edit.article_id)
             .values(
                 title=article.title,
                 summary=article.summary,
@@ -72,35 +71,28 @@ async def store_edits(session: AsyncSession, edited: Iterable[tuple[int, NewArti
         )
 
 
-async def repeats(session: AsyncSession, feed_id: int, new: Sequence[NewArticle]) -> set[str]:
-    """Identities of new entries already known under another identity (or twice in the batch):
-    the same normalised link in any feed, or the same text in this feed."""
+async def copies(session: AsyncSession, feed_id: int, new: Sequence[NewArticle]) -> Copies:
+    """The new articles' normalised links that any feed, and text hashes that this feed,
+    already has: news.routing.alerted() tells a known story from a new one by them."""
     links = {a.link_key for a in new if a.link_key}
     hashes = {a.content_hash for a in new if a.content_hash}
-    known_links: set[str | None] = set()
-    known_hashes: set[str | None] = set()
-    if links or hashes:
-        found = await session.execute(
-            select(ArticleRow.link_key, ArticleRow.content_hash, ArticleRow.feed_id).where(
-                or_(
-                    ArticleRow.link_key.in_(links),
-                    and_(ArticleRow.feed_id == feed_id, ArticleRow.content_hash.in_(hashes)),
-                )
+    if not links and not hashes:
+        return Copies()
+    found = await session.execute(
+        select(ArticleRow.link_key, ArticleRow.content_hash, ArticleRow.feed_id).where(
+            or_(
+                ArticleRow.link_key.in_(links),
+                and_(ArticleRow.feed_id == feed_id, ArticleRow.content_hash.in_(hashes)),
             )
         )
-        for link_key, content_hash, owner in found:
-            known_links.add(link_key)
-            if owner == feed_id:
-                known_hashes.add(content_hash)
-    repeated: set[str] = set()
-    for article in new:  # in feed order: the first of two copies in one batch is the story
-        if (article.link_key and article.link_key in known_links) or (
-            article.content_hash and article.content_hash in known_hashes
-        ):
-            repeated.add(article.identity)
-        known_links.add(article.link_key)
-        known_hashes.add(article.content_hash)
-    return repeated
+    )
+    known_links: set[str | None] = set()
+    known_hashes: set[str | None] = set()
+    for link_key, content_hash, owner in found:
+        known_links.add(link_key)
+        if owner == feed_id:
+            known_hashes.add(content_hash)
+    return Copies(frozenset(known_links), frozenset(known_hashes))
 
 
 async def insert_new(
@@ -147,12 +139,48 @@ def _receiving(now: datetime) -> ColumnElement[bool]:
 
 
 def _first_state() -> ColumnElement[str]:
-    """Digest chats hold their articles for the digest; the others get them at once."""
-    return case((ChatRow.mode == DIGEST, literal(HELD)), else_=literal(PENDING))
+    """news.routing.first_state() of the chat's mode, in SQL."""
+    return case(
+        {mode.value: literal(first_state(mode).value) for mode in ChatMode},
+        value=ChatRow.mode,
+        else_=literal(first_state(ChatMode.INSTANT).value),
+    )
+
+
+async def keyword_alerts(session: AsyncSession, now: datetime) -> list[KeywordAlert]:
+    """The keyword alerts of the chats that take alerts now, in the order they were set."""
+    rows = await session.execute(
+        select(AlertRow.chat_id, AlertRow.query, ChatRow.mode)
+        .join(ChatRow, ChatRow.id == AlertRow.chat_id)
+        .where(_receiving(now))
+        .order_by(AlertRow.id)
+    )
+    return [KeywordAlert(chat_id, query, ChatMode(mode)) for chat_id, query, mode in rows]
+
+
+async def enqueue_hits(session: AsyncSession, hits: Collection[Hit], now: datetime) -> int:
+    """One delivery per keyword hit; the row remembers which alert matched."""
+    if not hits:
+        return 0
+    rows = [
+        {
+            "chat_id": hit.chat_id,
+            "article_id": hit.article_id,
+            "state": hit.state.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "matched": hit.matched,
+        }
+        for hit in hits
+    ]
+    await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
+    return len(rows)
 
 
 async def enqueue(session: AsyncSession, article_ids: Collection[int], now: datetime) -> int:
-    """One delivery per (receiving chat, article) where the chat follows a topic of it."""
+    """One delivery per (receiving chat, article) where the chat follows a topic of it, unless
+    the chat has one already (a keyword hit, written first)."""
     if not article_ids:
         return 0
     moment = ArticleRow.discovered_at.type
@@ -175,53 +203,3 @@ async def enqueue(session: AsyncSession, article_ids: Collection[int], now: date
     )
     result = await session.execute(statement)
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
-
-
-async def enqueue_keywords(
-    session: AsyncSession, articles: Mapping[int, NewArticle], now: datetime
-) -> int:
-    """One delivery per (receiving chat, article) where one of the chat's keyword alerts
-    matches the headline, key points or summary; the row remembers which alert matched.
-    Written before the topic matches, so an article both bring is sent once, with its keyword."""
-    if not articles:
-        return 0
-    alerts = (
-        await session.execute(
-            select(AlertRow.chat_id, AlertRow.query, _first_state())
-            .join(ChatRow, ChatRow.id == AlertRow.chat_id)
-            .where(_receiving(now))
-            .order_by(AlertRow.id)
-        )
-    ).all()
-    if not alerts:
-        return 0
-    rows = []
-    for article_id, article in articles.items():
-        words = article_words((article.title, *article.key_points, article.summary))
-        matched: dict[int, tuple[str, str]] = {}
-        for chat_id, text, state in alerts:
-            # The alert is named as the chat wrote it (canonical form), not by one of its words.
-            if chat_id not in matched and match(_query(text), words) is not None:
-                matched[chat_id] = (text, state)
-        rows += [
-            {
-                "chat_id": chat_id,
-                "article_id": article_id,
-                "state": state,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-                "matched": hit,
-            }
-            for chat_id, (hit, state) in matched.items()
-        ]
-    if not rows:
-        return 0
-    await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
-    return len(rows)
-
-
-@lru_cache(maxsize=4096)
-def _query(text: str) -> Query:
-    """Stored alerts are in canonical form; parsed once per process, not once per article."""
-    return parse_query(text)

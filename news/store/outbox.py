@@ -18,11 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from news.records import Announcement, Article, Delivery, Digest, DigestItem
+from news.records import (
+    Announcement,
+    Article,
+    Delivery,
+    DeliveryState,
+    Digest,
+    DigestItem,
+    DigestReason,
+)
 from news.store.articles import articles_from_rows
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
-from news.store.states import BUNDLED, FAILED, HELD, OPEN, PENDING, SENDING, SENT, SKIPPED
+from news.store.states import OPEN
 
 # Written out, not bound: only then may SQLite and PostgreSQL use ix_deliveries_open_chat,
 # whose WHERE names these two states.
@@ -35,7 +43,7 @@ def _is_head() -> ColumnElement[bool]:
     return ~exists().where(
         other.chat_id == DeliveryRow.chat_id,
         other.state.in_(_OPEN_STATES),
-        or_(other.state == SENDING, other.id < DeliveryRow.id),
+        or_(other.state == DeliveryState.SENDING, other.id < DeliveryRow.id),
     )
 
 
@@ -47,7 +55,11 @@ class Outbox:
         """(delivery id, chat id) of chats whose next alert is due, the longest waiting first."""
         query = (
             select(DeliveryRow.id, DeliveryRow.chat_id)
-            .where(DeliveryRow.state == PENDING, DeliveryRow.next_attempt_at <= now, _is_head())
+            .where(
+                DeliveryRow.state == DeliveryState.PENDING,
+                DeliveryRow.next_attempt_at <= now,
+                _is_head(),
+            )
             .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
             .limit(limit)
         )
@@ -57,7 +69,7 @@ class Outbox:
     async def next_due(self) -> datetime | None:
         """When the earliest waiting head becomes due (rows behind a head wait for it)."""
         query = select(func.min(DeliveryRow.next_attempt_at)).where(
-            DeliveryRow.state == PENDING, _is_head()
+            DeliveryRow.state == DeliveryState.PENDING, _is_head()
         )
         async with self._sessions() as session:
             return await session.scalar(query)
@@ -70,8 +82,10 @@ class Outbox:
             claimed = (
                 await session.execute(
                     update(DeliveryRow)
-                    .where(DeliveryRow.id.in_(list(ids)), DeliveryRow.state == PENDING)
-                    .values(state=SENDING, attempts=DeliveryRow.attempts + 1)
+                    .where(
+                        DeliveryRow.id.in_(list(ids)), DeliveryRow.state == DeliveryState.PENDING
+                    )
+                    .values(state=DeliveryState.SENDING, attempts=DeliveryRow.attempts + 1)
                     .returning(DeliveryRow.id)
                     .execution_options(synchronize_session=False)
                 )
@@ -84,7 +98,7 @@ class Outbox:
             for id_, at in until.items():
                 await session.execute(
                     update(DeliveryRow)
-                    .where(DeliveryRow.id == id_, DeliveryRow.state == PENDING)
+                    .where(DeliveryRow.id == id_, DeliveryRow.state == DeliveryState.PENDING)
                     .values(next_attempt_at=at)
                 )
 
@@ -93,7 +107,7 @@ class Outbox:
         if not accepted:
             return
         rows = [
-            {"id": id_, "state": SENT, "sent_at": at, "last_error": None}
+            {"id": id_, "state": DeliveryState.SENT, "sent_at": at, "last_error": None}
             for id_, at in accepted.items()
         ]
         digest_rows = aliased(DeliveryRow)
@@ -107,19 +121,29 @@ class Outbox:
             # The articles a sent digest carried count as sent with it.
             await session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.state == BUNDLED, DeliveryRow.digest_id.in_(sent_digests))
-                .values(state=SENT, sent_at=max(accepted.values()))
+                .where(
+                    DeliveryRow.state == DeliveryState.BUNDLED,
+                    DeliveryRow.digest_id.in_(sent_digests),
+                )
+                .values(state=DeliveryState.SENT, sent_at=max(accepted.values()))
                 .execution_options(synchronize_session=False)
             )
 
     async def hold(self, delivery_id: int) -> None:
         """Keep an alert for the chat's next digest (quiet hours, or the chat switched to
         digests after it was queued); this attempt does not count."""
-        await self._set(delivery_id, state=HELD, attempts=DeliveryRow.attempts - 1, only=SENDING)
+        await self._set(
+            delivery_id,
+            state=DeliveryState.HELD,
+            attempts=DeliveryRow.attempts - 1,
+            only=DeliveryState.SENDING,
+        )
 
     async def skip(self, delivery_id: int, reason: str) -> None:
         """Not sent, on the chat's wish (it paused its alerts)."""
-        await self._set(delivery_id, state=SKIPPED, last_error=reason, only=SENDING)
+        await self._set(
+            delivery_id, state=DeliveryState.SKIPPED, last_error=reason, only=DeliveryState.SENDING
+        )
 
     async def digest_progress(self, digest_id: int, parts: int) -> None:
         """Telegram accepted the digest's first `parts` parts: a retry starts after them."""
@@ -131,7 +155,11 @@ class Outbox:
     async def retry(self, delivery_id: int, at: datetime, error: str) -> None:
         """Try again later; this attempt counts towards the limit."""
         await self._set(
-            delivery_id, state=PENDING, next_attempt_at=at, last_error=error, only=SENDING
+            delivery_id,
+            state=DeliveryState.PENDING,
+            next_attempt_at=at,
+            last_error=error,
+            only=DeliveryState.SENDING,
         )
 
     async def requeue(self, delivery_id: int, at: datetime, reason: str) -> None:
@@ -139,23 +167,26 @@ class Outbox:
         chat): an alert is never given up because Telegram was busy."""
         await self._set(
             delivery_id,
-            state=PENDING,
+            state=DeliveryState.PENDING,
             next_attempt_at=at,
             last_error=reason,
             attempts=DeliveryRow.attempts - 1,
-            only=SENDING,
+            only=DeliveryState.SENDING,
         )
 
     async def failed(self, delivery_id: int, reason: str) -> None:
-        await self._set(delivery_id, state=FAILED, last_error=reason)
+        await self._set(delivery_id, state=DeliveryState.FAILED, last_error=reason)
 
     async def cancel_chat(self, chat_id: int, reason: str) -> int:
         """Give up every unfinished delivery of a chat that can no longer receive messages."""
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_((*OPEN, HELD)))
-                .values(state=FAILED, last_error=reason)
+                .where(
+                    DeliveryRow.chat_id == chat_id,
+                    DeliveryRow.state.in_((*OPEN, DeliveryState.HELD)),
+                )
+                .values(state=DeliveryState.FAILED, last_error=reason)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -163,11 +194,15 @@ class Outbox:
         """At start: deliveries a crash left in "sending" are tried again."""
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(DeliveryRow).where(DeliveryRow.state == SENDING).values(state=PENDING)
+                update(DeliveryRow)
+                .where(DeliveryRow.state == DeliveryState.SENDING)
+                .values(state=DeliveryState.PENDING)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
-    async def _set(self, delivery_id: int, *, only: str | None = None, **values: object) -> None:
+    async def _set(
+        self, delivery_id: int, *, only: DeliveryState | None = None, **values: object
+    ) -> None:
         """Update one row; with `only`, just while it is in that state (a row cancelled
         meanwhile, because its chat left, stays cancelled)."""
         where = [DeliveryRow.id == delivery_id]
@@ -235,4 +270,5 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
     items = tuple(
         DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
     )
-    return Digest(digest.id, digest.created_at, digest.reason, items, digest.parts_sent)
+    reason = DigestReason(digest.reason)
+    return Digest(digest.id, digest.created_at, reason, items, digest.parts_sent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from news.records import ChatPrefs
+from news.records import ChatMode, ChatPrefs, QuietMode
 from news.store.schema import ChatRow
 
 _PREF_FIELDS = tuple(field.name for field in fields(ChatPrefs))
@@ -13,4 +13,6 @@ _PREF_FIELDS = tuple(field.name for field in fields(ChatPrefs))
 def prefs_of(row: ChatRow) -> ChatPrefs:
     values = {name: getattr(row, name) for name in _PREF_FIELDS}
     values["digest_times"] = tuple(row.digest_times or ())
+    values["mode"] = ChatMode(row.mode)
+    values["quiet_mode"] = QuietMode(row.quiet_mode)
     return ChatPrefs(**values)

@@ -1,13 +1,10 @@
-"""Where a delivery row stands. Each row moves forward only:
+"""The delivery states the store's queries name together (news.records.DeliveryState)."""
 
-pending -> sending -> sent | failed | skipped (the chat paused) | held (quiet hours)
-held (for a digest) -> bundled (into one) -> sent with the digest
-"""
+from news.records import DeliveryState
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-# An article held for the chat's digest, then bundled into one (sent when the digest is), or
-# skipped because the chat paused its alerts.
-HELD, BUNDLED, SKIPPED = "held", "bundled", "skipped"
-OPEN = (PENDING, SENDING)
+# The unfinished rows: the partial index ix_deliveries_open_chat names exactly these two.
+OPEN = (DeliveryState.PENDING, DeliveryState.SENDING)
+# A short name the chat store still imports.
+FAILED = DeliveryState.FAILED
 
-__all__ = ["BUNDLED", "FAILED", "HELD", "OPEN", "PENDING", "SENDING", "SENT", "SKIPPED"]
+__all__ = ["FAILED", "OPEN"]

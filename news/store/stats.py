@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import Case, ColumnElement, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from news.records import DeliveryState
 from news.store.schema import ChatRow, DeliveryRow, FeedRow, SubscriptionRow
-from news.store.states import PENDING, SENDING, SENT
+from news.store.states import OPEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +56,14 @@ class Stats:
                 feeds_failing=feeds.get("failing", 0),
                 feeds_disabled=feeds.get("disabled", 0),
                 last_poll_at=await session.scalar(select(func.max(FeedRow.last_polled_at))),
-                outbox_depth=await _count(session, DeliveryRow.state.in_([PENDING, SENDING])),
+                outbox_depth=await _count(session, DeliveryRow.state.in_(OPEN)),
                 chats_active=await session.scalar(
                     select(func.count()).select_from(ChatRow).where(ChatRow.active)
                 )
                 or 0,
                 subscriptions={topic: count for topic, count in per_topic},
                 sent_since=await _count(
-                    session, DeliveryRow.state == SENT, DeliveryRow.sent_at >= since
+                    session, DeliveryRow.state == DeliveryState.SENT, DeliveryRow.sent_at >= since
                 ),
             )
 
@@ -72,7 +73,7 @@ class Stats:
         async with self._sessions() as session:
             rows = await session.execute(
                 select(day, func.count())
-                .where(DeliveryRow.state == SENT, DeliveryRow.sent_at >= since)
+                .where(DeliveryRow.state == DeliveryState.SENT, DeliveryRow.sent_at >= since)
                 .group_by(day)
             )
             return {str(date): int(count) for date, count in rows}
