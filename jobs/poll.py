@@ -1,7 +1,9 @@
 """Poll the feeds that are due: fetch, parse, store new articles and queue their alerts.
 
-A failure is per-feed data (its error, backoff and health are stored); it never stops the batch.
-The rules for what a response means live in news.schedule and here; news/ stays pure.
+One feed: fetch -> parse -> what the store knows -> decide (news.routing) -> (article pages) ->
+the store carries the plan out -> record. A failure is per-feed data (its error, backoff and
+health are stored); it never stops the batch. What a response means lives in news.schedule and
+here, what becomes of the entries in news.routing; news/ stays pure.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -24,7 +26,7 @@ from news.feedparse import FeedParseError, parse_feed
 from news.identity import entry_identity
 from news.keypoints import labels_with
 from news.page import is_teaser
-from news.records import Entry, FeedState, ParsedFeed
+from news.records import Entry, FeedState, NewArticle, ParsedFeed
 from news.routing import Plan
 from news.schedule import Policy, next_check
 from news.steps import NO_STEPS, StepTimer
@@ -141,6 +143,19 @@ class Poller:
         except FeedParseError as error:
             await self._failed(feed, now, FetchFailed(str(error), result.status, None))
             return PollReport(feeds=1, failed=1)
+        plan = await self._decide(feed, parsed, now)
+        with self.steps("ingest"):
+            ingested = await self.store.articles.ingest(feed.id, plan, now=now, steps=self.steps)
+        _log_stored(feed, ingested.stored)
+        hint = _hint(parsed.ttl_seconds, result.headers.get("cache-control"))
+        await self._succeeded(feed, now, result, hint=hint, title=parsed.title)
+        return PollReport(
+            feeds=1, new_articles=ingested.new_articles, deliveries=ingested.deliveries
+        )
+
+    async def _decide(self, feed: FeedState, parsed: ParsedFeed, now: datetime) -> Plan:
+        """What becomes of the feed's entries (news.routing). Only the new or edited ones are
+        read into articles, and the pages of teasers only for those that will alert."""
         with self.steps("known"):
             identities = [entry_identity(entry) for entry in parsed.entries]
             known = await self.store.articles.known(feed.id, identities)
@@ -166,20 +181,7 @@ class Poller:
         if feed.fetch_article and plan.alertable:
             with self.steps("pages"):
                 plan = await self._read_pages(feed, plan, changed, labels)
-        with self.steps("ingest"):
-            ingested = await self.store.articles.ingest(feed.id, plan, now=now, steps=self.steps)
-        for article in ingested.stored:
-            where = {
-                "feed": feed.url,
-                "link": article.link,
-                "topics": ",".join(sorted(article.topics)),
-            }
-            log.info("article stored", extra={"fields": where})
-        hint = _hint(parsed.ttl_seconds, result.headers.get("cache-control"))
-        await self._succeeded(feed, now, result, hint=hint, title=parsed.title)
-        return PollReport(
-            feeds=1, new_articles=ingested.new_articles, deliveries=ingested.deliveries
-        )
+        return plan
 
     async def _fetch(self, feed: FeedState) -> Fetched | NotModified | FetchFailed:
         try:
@@ -332,6 +334,12 @@ async def _parse(result: Fetched) -> ParsedFeed:
     if len(result.body) <= INLINE_PARSE_BYTES:
         return parse_feed(result.url, result.body, result.headers)
     return await asyncio.to_thread(parse_feed, result.url, result.body, result.headers)
+
+
+def _log_stored(feed: FeedState, articles: Iterable[NewArticle]) -> None:
+    for article in articles:
+        where = {"feed": feed.url, "link": article.link, "topics": ",".join(sorted(article.topics))}
+        log.info("article stored", extra={"fields": where})
 
 
 def _hint(ttl_seconds: int | None, cache_control: str | None) -> int | None:
