@@ -118,8 +118,8 @@ def alerted(
     links, hashes = set(copies.links), set(copies.hashes)
     alert = {}
     for article in plan.new:  # in feed order: the first of two copies in one batch is the story
-        repeat = (article.link_key is not None and article.link_key in links) or (
-            article.content_hash is not None and article.content_hash in hashes
+        repeat = bool(article.link_key and article.link_key in links) or bool(
+            article.content_hash and article.content_hash in hashes
         )
         links.add(article.link_key)
         hashes.add(article.content_hash)
@@ -227,26 +227,29 @@ class Recipient:
         return self.quiet is not None and in_quiet(now, self.quiet, self.zone)
 
 
-class Verdict(StrEnum):
+class SendVerdict(StrEnum):
+    """What the sender does with a message it took from the outbox."""
+
     SEND = "send"
     SILENT = "silent"  # without a sound
     HOLD = "hold"  # for the chat's next digest
     SKIP = "skip"  # the chat paused its alerts
 
 
-def verdict(chat: Recipient | None, now: datetime, *, article: bool) -> Verdict:
+def verdict(chat: Recipient | None, now: datetime, *, article: bool) -> SendVerdict:
     """What the chat's settings say about a message now. Decided at send time, so a change of
     settings takes effect for rows already queued. `article`: an article's own alert; a digest
     or an admin's announcement is never held or skipped, only sent silently in quiet hours."""
     if chat is None:
-        return Verdict.SEND
+        return SendVerdict.SEND
     hushed = chat.hushed(now)
     if article:
         if chat.paused(now):
-            return Verdict.SKIP
+            return SendVerdict.SKIP
+        # Queued before the chat chose digests, or before its quiet hours began.
         if chat.mode is ChatMode.DIGEST or (hushed and chat.quiet_mode is QuietMode.HOLD):
-            return Verdict.HOLD  # queued before the chat chose digests or its quiet hours began
-    return Verdict.SILENT if hushed else Verdict.SEND
+            return SendVerdict.HOLD
+    return SendVerdict.SILENT if hushed else SendVerdict.SEND
 
 
 def due_reason(chat: Recipient, oldest_held: datetime, now: datetime) -> DigestReason | None:

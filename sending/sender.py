@@ -36,7 +36,7 @@ from monitor.metrics import Metrics
 from news import render
 from news.locale import ENGLISH, Locale
 from news.records import Article, ChatPrefs, Delivery, Digest
-from news.routing import Recipient, Verdict, verdict
+from news.routing import Recipient, SendVerdict, verdict
 from news.store import Store
 from sending.limiter import Lane, Limiter, seconds_of
 
@@ -193,14 +193,14 @@ class Sender:
         now = self.clock()
         chat = None if delivery.chat is None else Recipient.of(delivery.chat)
         decided = verdict(chat, now, article=isinstance(delivery.article, Article))
-        if decided is Verdict.HOLD:
+        if decided is SendVerdict.HOLD:
             await self._write(self.store.outbox.hold(delivery.id))
             return
-        if decided is Verdict.SKIP:
+        if decided is SendVerdict.SKIP:
             await self._write(self.store.outbox.skip(delivery.id, "chat paused"))
             return
         try:
-            await self._post(delivery, plain=plain, silent=decided is Verdict.SILENT)
+            await self._post(delivery, plain=plain, silent=decided is SendVerdict.SILENT)
         except RetryAfter as error:  # counted in the limiter, which saw it first
             wait = seconds_of(error.retry_after)
             at = now + timedelta(seconds=wait)

@@ -28,7 +28,7 @@ from news.routing import (
     Known,
     Plan,
     Recipient,
-    Verdict,
+    SendVerdict,
     alerted,
     audience,
     changed,
@@ -77,14 +77,14 @@ def recipients(draw: st.DrawFn, /, **fixed: Any) -> Recipient:
 @given(recipients(), moments)
 def test_a_paused_chat_never_gets_an_article(chat: Recipient, now: datetime) -> None:
     if chat.paused(now):
-        assert verdict(chat, now, article=True) is Verdict.SKIP
+        assert verdict(chat, now, article=True) is SendVerdict.SKIP
     else:
-        assert verdict(chat, now, article=True) is not Verdict.SKIP
+        assert verdict(chat, now, article=True) is not SendVerdict.SKIP
 
 
 @given(recipients(mode=ChatMode.DIGEST), moments)
 def test_a_digest_chat_holds_every_article_it_takes(chat: Recipient, now: datetime) -> None:
-    expected = Verdict.SKIP if chat.paused(now) else Verdict.HOLD
+    expected = SendVerdict.SKIP if chat.paused(now) else SendVerdict.HOLD
     assert verdict(chat, now, article=True) is expected
 
 
@@ -92,29 +92,33 @@ def test_a_digest_chat_holds_every_article_it_takes(chat: Recipient, now: dateti
 def test_quiet_hours_hold_or_hush_an_instant_chats_articles(chat: Recipient, now: datetime) -> None:
     decided = verdict(chat, now, article=True)
     if not chat.hushed(now):
-        assert decided is Verdict.SEND
+        assert decided is SendVerdict.SEND
     elif chat.quiet_mode is QuietMode.HOLD:
-        assert decided is Verdict.HOLD
+        assert decided is SendVerdict.HOLD
     else:
-        assert decided is Verdict.SILENT
+        assert decided is SendVerdict.SILENT
 
 
 @given(recipients(), moments)
 def test_a_digest_or_an_announcement_is_never_held_or_skipped(
     chat: Recipient, now: datetime
 ) -> None:
-    expected = Verdict.SILENT if chat.hushed(now) else Verdict.SEND
+    expected = SendVerdict.SILENT if chat.hushed(now) else SendVerdict.SEND
     assert verdict(chat, now, article=False) is expected
 
 
 def test_a_message_for_a_chat_without_settings_is_sent() -> None:
-    assert verdict(None, datetime(2026, 1, 1, tzinfo=UTC), article=True) is Verdict.SEND
+    assert verdict(None, datetime(2026, 1, 1, tzinfo=UTC), article=True) is SendVerdict.SEND
 
 
 def test_quiet_hours_are_read_in_the_chats_zone() -> None:
     chat = Recipient(zone=KYIV, quiet=Quiet(time(23), time(7)), quiet_mode=QuietMode.SILENT)
-    assert verdict(chat, datetime(2026, 1, 15, 22, 30, tzinfo=UTC), article=True) is Verdict.SILENT
-    assert verdict(chat, datetime(2026, 1, 15, 20, 30, tzinfo=UTC), article=True) is Verdict.SEND
+    assert (
+        verdict(chat, datetime(2026, 1, 15, 22, 30, tzinfo=UTC), article=True) is SendVerdict.SILENT
+    )
+    assert (
+        verdict(chat, datetime(2026, 1, 15, 20, 30, tzinfo=UTC), article=True) is SendVerdict.SEND
+    )
 
 
 def test_settings_are_read_from_what_the_store_keeps() -> None:
