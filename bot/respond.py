@@ -1,15 +1,41 @@
-"""Answering the message a handler is handling: the one way every handler replies."""
+"""How a handler writes into the chat it handles: a reply, or the message a button is under
+redrawn. The words come from the texts modules (bot/texts.py and its kin) or news.render, as
+Telegram HTML."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 
-async def reply(update: Update, text: str) -> None:
-    """Answer in the same chat (and forum thread), as Telegram HTML."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+async def reply(
+    update: Update,
+    text: str,
+    buttons: InlineKeyboardMarkup | None = None,
+    *,
+    quote: bool | None = None,
+) -> None:
+    """Answer in the same chat and forum thread. Telegram shows the answered message quoted in
+    groups unless `quote` is False (a list a button goes on with, say)."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=buttons, do_quote=quote
+        )
+
+
+async def edit(
+    query: CallbackQuery, text: str, buttons: InlineKeyboardMarkup | None = None
+) -> None:
+    """Redraw the message the pressed button is under. A press that changes nothing (a double
+    tap, a value already set) is no error, though Telegram refuses such an edit as "message is
+    not modified": the message already shows what it should."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=buttons)
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise
 
 
 def chat_id(update: Update) -> int:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from news.records import DIGEST, DIGEST_QUIET, DIGEST_SCHEDULED, ChatPrefs
 from news.store import Store
-from news.store.digests import Waiting
+from news.store.held import Waiting
 from news.timing import digest_due, in_quiet, parse_quiet, parse_times
 from news.zones import zone_from_name
 
@@ -36,7 +36,7 @@ def due_reason(waiting: Waiting, now: datetime) -> str | None:
     return DIGEST_QUIET if quiet is not None else DIGEST_SCHEDULED
 
 
-class Digester:
+class DigestJob:
     def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self.store, self.clock = store, clock
 
@@ -44,11 +44,11 @@ class Digester:
         """Bundle every due chat's held articles into a digest; returns the digests queued."""
         now = self.clock()
         queued = 0
-        for waiting in await self.store.digests.waiting():
+        for waiting in await self.store.held.waiting():
             reason = due_reason(waiting, now)
             if reason is None:
                 continue
-            articles = await self.store.digests.bundle(waiting.chat.id, now, reason)
+            articles = await self.store.held.bundle(waiting.chat.id, now, reason)
             if articles:
                 queued += 1
                 fields = {"chat": waiting.chat.id, "articles": articles, "reason": reason}

@@ -27,8 +27,8 @@ from news.records import (
     DIGEST_QUIET,
     DIGEST_SCHEDULED,
     Article,
-    Digest,
     DigestItem,
+    DigestMessage,
 )
 from tests.fakes.telegram_html import parse_html, strip_message, utf16_len
 
@@ -128,13 +128,13 @@ ALERTS: dict[str, tuple[Article, str | None]] = {
 
 def digest_of(
     articles: list[Article], reason: str = DIGEST_SCHEDULED, matched: dict[int, str] | None = None
-) -> Digest:
+) -> DigestMessage:
     keywords = matched or {}
     items = tuple(DigestItem(a, keywords.get(a.id)) for a in articles)
-    return Digest(id=3, created_at=DIGEST_AT, reason=reason, items=items)
+    return DigestMessage(id=3, created_at=DIGEST_AT, reason=reason, items=items)
 
 
-DIGESTS: dict[str, Digest] = {
+DIGESTS: dict[str, DigestMessage] = {
     "one": digest_of([article()], DIGEST_ASKED, {1: "seoul"}),
     "quiet-three": digest_of(
         [article(1), article(2, topics=("World",)), article(3, link=None)],
@@ -178,7 +178,7 @@ def checked(parts: list[str], *, markup: bool = True) -> str:
     return "\n".join(shown)
 
 
-def every_article_is_there(d: Digest, parts: list[str]) -> None:
+def every_article_is_there(d: DigestMessage, parts: list[str]) -> None:
     visible = "".join(parse_html(part)[0] for part in parts)
     for item in d.items:
         assert item.article.title[:12] in visible  # trimmed at most, never dropped

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from news.records import Announcement, Article, Delivery, Digest, DigestItem
+from news.records import Announcement, Article, Delivery, DigestItem, DigestMessage
 from news.store.articles import articles_from_rows
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
@@ -149,16 +149,6 @@ class Outbox:
     async def failed(self, delivery_id: int, reason: str) -> None:
         await self._set(delivery_id, state=FAILED, last_error=reason)
 
-    async def cancel_chat(self, chat_id: int, reason: str) -> int:
-        """Give up every unfinished delivery of a chat that can no longer receive messages."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(DeliveryRow)
-                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state.in_((*OPEN, HELD)))
-                .values(state=FAILED, last_error=reason)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
-
     async def recover_interrupted(self) -> int:
         """At start: deliveries a crash left in "sending" are tried again."""
         async with self._sessions.begin() as session:
@@ -200,7 +190,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
     articles = iter(await articles_from_rows(session, found))
     deliveries = []
     for delivery, article, _, _, broadcast, digest, chat in rows:
-        item: Article | Announcement | Digest
+        item: Article | Announcement | DigestMessage
         if article is not None:
             item = next(articles)
         elif digest is not None:
@@ -220,7 +210,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
     return deliveries
 
 
-async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
+async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
     """A digest with its articles in the order they were found."""
     rows = (
         await session.execute(
@@ -235,4 +225,4 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
     items = tuple(
         DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
     )
-    return Digest(digest.id, digest.created_at, digest.reason, items, digest.parts_sent)
+    return DigestMessage(digest.id, digest.created_at, digest.reason, items, digest.parts_sent)
