@@ -29,12 +29,13 @@ _MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id
 
 @dataclass(frozen=True, slots=True)
 class AdminCommands:
-    """The bot's own administrators (ADMIN_IDS), not a group's: bot/groups.py asks for those."""
+    """Commands for the bot's own administrators (ADMIN_IDS); a group's administrators are
+    bot/groups.py's GroupAdmins."""
 
     store: Store
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
-    admins: frozenset[int]
+    admin_ids: frozenset[int]  # ADMIN_IDS
     prober: Prober
 
     async def feeds(self, update: Update, context: Context) -> None:
@@ -130,7 +131,7 @@ class AdminCommands:
             return
         user = update.effective_user
         choice = buttons.decode_as(query.data, BroadcastChoice)
-        if user is None or user.id not in self.admins or choice is None:
+        if user is None or user.id not in self.admin_ids or choice is None:
             await query.answer("This button is not for you.")
             return
         decision = await self.store.broadcasts.decide(
@@ -147,7 +148,7 @@ class AdminCommands:
 
     async def _is_admin(self, update: Update) -> bool:
         user = update.effective_user
-        if user is not None and user.id in self.admins:
+        if user is not None and user.id in self.admin_ids:
             return True
         await reply(update, texts.unknown_command())
         return False
