@@ -39,7 +39,7 @@ class KeywordAlerts:
     store: Store
     clock: Callable[[], datetime]
     locale_of: LocaleOf
-    admins: GroupAdmins
+    group_admins: GroupAdmins
 
     async def alert(self, update: Update, context: Context) -> None:
         message = update.effective_message
@@ -55,10 +55,10 @@ class KeywordAlerts:
                 update, texts.listing(locale, await self.store.alerts.texts(chat_id(update)))
             )
         elif action == ADD:
-            if await self.admins.allowed(update, locale):
+            if await self.group_admins.allowed(update, locale):
                 await self._add(update, locale, rest)
         elif action == REMOVE:
-            if await self.admins.allowed(update, locale):
+            if await self.group_admins.allowed(update, locale):
                 await self._remove(update, locale, rest)
         else:
             await reply(update, texts.usage(locale))

@@ -132,8 +132,8 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     )
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
-    admins = GroupAdmins()  # one short cache of "is this user a group admin?" for every handler
-    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, admins, burst)
+    group_admins = GroupAdmins()  # one short cache of "is this user a group admin?" for all
+    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, group_admins, burst)
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
     admin = AdminCommands(store, feeds.vocabulary, clock, settings.admin_ids, prober)
     for name in ("feeds", "addfeed", "removefeed", "status", "stats", "broadcast"):
@@ -142,7 +142,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(
         CallbackQueryHandler(admin.broadcast_button, pattern=buttons.pattern(BroadcastChoice))
     )
-    _register_features(app, store, feeds.vocabulary, clock, locales, admins, runtime.wake)
+    _register_features(app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake)
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
@@ -161,7 +161,7 @@ def _register_chat(
     vocabulary: Vocabulary,
     clock: Clock,
     locales: ChatLocales,
-    admins: GroupAdmins,
+    group_admins: GroupAdmins,
     burst: tuple[int, float],
 ) -> Commands:
     """The flood guard, /start, /help, /topics, /subscribe, /unsubscribe, /settings and the
@@ -171,12 +171,12 @@ def _register_chat(
         # Group -1 runs before every other handler and can stop the update there.
         slow_down = FloodGuard(locales.of, Flood(limit, window))
         app.add_handler(MessageHandler(filters.COMMAND, slow_down.check), group=-1)
-    menu = TopicsMenu(store, vocabulary, clock, locales, admins)
-    commands = Commands(store, vocabulary, clock, locales, admins, menu)
+    menu = TopicsMenu(store, vocabulary, clock, locales, group_admins)
+    commands = Commands(store, vocabulary, clock, locales, group_admins, menu)
     for name in ("start", "help", "topics", "subscribe", "unsubscribe"):
         app.add_handler(CommandHandler(name, getattr(commands, name)))
     app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
-    preferences = Preferences(store, clock, locales, admins)
+    preferences = Preferences(store, clock, locales, group_admins)
     for name in ("settings", "mode", "digest_time", "timezone", "quiet"):
         app.add_handler(CommandHandler(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
@@ -189,14 +189,14 @@ def _register_features(
     vocabulary: Vocabulary,
     clock: Clock,
     locales: ChatLocales,
-    admins: GroupAdmins,
+    group_admins: GroupAdmins,
     wake: Callable[[], None],
 ) -> None:
     """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
-    alerts = KeywordAlerts(store, clock, locales.of, admins)
+    alerts = KeywordAlerts(store, clock, locales.of, group_admins)
     saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
-    pausing = Pausing(store, clock, locales.of, admins)
+    pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
         "alert": alerts.alert,
         "saved": saved.saved,

@@ -29,7 +29,7 @@ class Commands:
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
     locales: ChatLocales
-    admins: GroupAdmins
+    group_admins: GroupAdmins
     menu: TopicsMenu
 
     async def start(self, update: Update, context: Context) -> None:
@@ -48,7 +48,7 @@ class Commands:
     async def subscribe(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         topic = await self._topic_argument(update, context, "subscribe", locale)
-        if topic is None or not await self.admins.allowed(update, locale):
+        if topic is None or not await self.group_admins.allowed(update, locale):
             return
         added = await follow(self.store, update, topic, self.clock())
         await reply(update, texts.subscribed(topic, already=not added, locale=locale))
@@ -56,7 +56,7 @@ class Commands:
     async def unsubscribe(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         topic = await self._topic_argument(update, context, "unsubscribe", locale)
-        if topic is None or not await self.admins.allowed(update, locale):
+        if topic is None or not await self.group_admins.allowed(update, locale):
             return
         removed = await self.store.chats.unfollow(chat_id(update), {topic})
         await reply(update, texts.unsubscribed(topic, was_following=bool(removed), locale=locale))

@@ -34,14 +34,14 @@ class Pausing:
     store: Store
     clock: Callable[[], datetime]
     locale_of: LocaleOf
-    admins: GroupAdmins
+    group_admins: GroupAdmins
 
     async def pause(self, update: Update, context: Context) -> None:
         chat = update.effective_chat
         if chat is None:
             return
         locale = await self.locale_of(update)
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         spelling = " ".join(context.args or []).strip()
         now = self.clock()
@@ -62,7 +62,7 @@ class Pausing:
         if chat is None:
             return
         locale = await self.locale_of(update)
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         now = self.clock()
         before = await self.store.chats.prefs(chat.id)
@@ -73,7 +73,7 @@ class Pausing:
 
     async def stop(self, update: Update, context: Context) -> None:
         locale = await self.locale_of(update)
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         _ = locale.gettext
         choices = [
@@ -93,7 +93,7 @@ class Pausing:
         if choice is None or chat is None or query.message is None:
             await query.answer(locale.gettext("This button no longer works."))
             return
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         await query.answer()
         if choice.delete:

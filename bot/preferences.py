@@ -130,7 +130,7 @@ class Preferences:
     store: Store
     clock: Callable[[], datetime]
     locales: ChatLocales
-    admins: GroupAdmins
+    group_admins: GroupAdmins
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -156,7 +156,7 @@ class Preferences:
         if change is None:
             await query.answer(texts.stale_button(locale))
             return
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         prefs = await self._update(update, change)
         user = update.effective_user
@@ -173,7 +173,7 @@ class Preferences:
         if len(words) != 1 or words[0] not in MODE_WORDS:
             await reply(update, preference_texts.mode_usage(locale))
             return
-        if await self.admins.allowed(update, locale):
+        if await self.group_admins.allowed(update, locale):
             prefs = await self._update(update, {"mode": MODE_WORDS[words[0]]})
             await reply(update, preference_texts.mode_set(prefs, locale))
 
@@ -184,7 +184,7 @@ class Preferences:
         except TimingError as error:
             await reply(update, _refused(error, preference_texts.times_usage(locale), locale))
             return
-        if await self.admins.allowed(update, locale):
+        if await self.group_admins.allowed(update, locale):
             prefs = await self._update(update, {"digest_times": tuple(map(_clock, times))})
             await reply(update, preference_texts.times_set(prefs, locale))
 
@@ -199,7 +199,7 @@ class Preferences:
         except ZoneError as error:
             await reply(update, preference_texts.zone_unknown(spelling, error.suggestion, locale))
             return
-        if await self.admins.allowed(update, locale):
+        if await self.group_admins.allowed(update, locale):
             prefs = await self._update(update, {"zone": zone.name})
             local_time = self.clock().astimezone(zone.tzinfo).strftime("%H:%M")
             await reply(update, preference_texts.zone_set(prefs, local_time, locale))
@@ -216,7 +216,7 @@ class Preferences:
             await reply(update, _refused(error, preference_texts.quiet_usage(locale), locale))
             return
         change["quiet"] = None if hours is None else f"{_clock(hours.start)}-{_clock(hours.end)}"
-        if await self.admins.allowed(update, locale):
+        if await self.group_admins.allowed(update, locale):
             prefs = await self._update(update, change)
             await reply(update, preference_texts.quiet_set(prefs, locale))
 

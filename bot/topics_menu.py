@@ -43,7 +43,7 @@ class TopicsMenu:
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
     locales: ChatLocales
-    admins: GroupAdmins
+    group_admins: GroupAdmins
 
     async def show(self, update: Update) -> None:
         if update.effective_chat is None:
@@ -63,7 +63,7 @@ class TopicsMenu:
         if pressed is None or topic is None:
             await query.answer(texts.stale_button(locale))
             return
-        if not await self.admins.allowed(update, locale):
+        if not await self.group_admins.allowed(update, locale):
             return
         if pressed.follow:
             await follow(self.store, update, topic, self.clock())
