@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from news.records import NewArticle
+from news.routing import Plan
 from news.store import Store
 from news.store.schema import DeliveryRow, FeedRow
 
@@ -78,9 +79,8 @@ async def ingest(url: str, feed_id: int, chats: int) -> Measure:
         await store.articles.latest(limit=1)  # connect and warm up before the clock starts
         before = _rss_mb()
         started = time.perf_counter()
-        result = await store.articles.ingest(
-            feed_id, [ARTICLE], now=_now(), alertable={ARTICLE.identity}
-        )
+        plan = Plan(new=[ARTICLE], alertable={ARTICLE.identity})
+        result = await store.articles.ingest(feed_id, plan, now=_now())
         seconds = time.perf_counter() - started
         async with store.engine.connect() as connection:
             rows = (await connection.execute(select(func.count(DeliveryRow.id)))).scalar_one()

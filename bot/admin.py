@@ -6,17 +6,18 @@ gets, so the commands do not advertise themselves.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from bot import admin_replies, replies
-from bot.reply import reply
+from bot import admin_texts, texts
+from bot.respond import edit, reply
+from news import buttons
+from news.buttons import BroadcastChoice
 from news.store import Store
 from news.store.feeds import REMOVED_BY_ADMIN
 from news.topics import Vocabulary
@@ -24,22 +25,24 @@ from web.probe import Prober, Refused
 
 Context = ContextTypes.DEFAULT_TYPE
 _MAX_FEED_NUMBER = 2**31 - 1  # the feeds table's integer id
-BROADCAST_BUTTON = re.compile(r"bc:(?P<action>send|cancel):(?P<id>\d{1,10})")
 
 
 @dataclass(frozen=True, slots=True)
-class Admin:
+class AdminCommands:
+    """Commands for the bot's own administrators (ADMIN_IDS); a group's administrators are
+    bot/groups.py's GroupAdmins."""
+
     store: Store
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
-    admins: frozenset[int]
+    admin_ids: frozenset[int]  # ADMIN_IDS
     prober: Prober
 
     async def feeds(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         feeds = await self.store.feeds.health()
-        for page in admin_replies.feed_list(feeds, self.clock()):
+        for page in admin_texts.feed_list(feeds, self.clock()):
             await reply(update, page)
 
     async def addfeed(self, update: Update, context: Context) -> None:
@@ -47,43 +50,43 @@ class Admin:
             return
         words = list(context.args or [])
         if not words:
-            await reply(update, admin_replies.addfeed_usage(self.vocabulary.names))
+            await reply(update, admin_texts.addfeed_usage(self.vocabulary.names))
             return
         topics = parse_topics(words[1:], self.vocabulary)
         if isinstance(topics, str):
-            await reply(update, replies.unknown_topic(topics, self.vocabulary))
+            await reply(update, texts.unknown_topic(topics, self.vocabulary))
             return
         if update.effective_chat is not None:  # fetching can take seconds: show it is working
             await update.effective_chat.send_action(ChatAction.TYPING)
         probed = await self.prober.probe(words[0])
         if isinstance(probed, Refused):
-            await reply(update, admin_replies.refused(probed))
+            await reply(update, admin_texts.refused(probed))
             return
         feed, change = await self.store.feeds.add(
             probed.url, topics, probed.feed.title or None, self.clock()
         )
-        await reply(update, admin_replies.added(feed, probed, change))
+        await reply(update, admin_texts.added(feed, probed, change))
 
     async def removefeed(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         key = " ".join(context.args or []).strip()
         if not key:
-            await reply(update, admin_replies.removefeed_usage())
+            await reply(update, admin_texts.removefeed_usage())
             return
         done = await self.store.feeds.disable(feed_key(key), REMOVED_BY_ADMIN)
         if done is None:
-            await reply(update, admin_replies.no_such_feed(key))
+            await reply(update, admin_texts.no_such_feed(key))
             return
         feed, was_enabled = done
-        await reply(update, admin_replies.removed(feed, was_enabled=was_enabled))
+        await reply(update, admin_texts.removed(feed, was_enabled=was_enabled))
 
     async def status(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
             return
         now = self.clock()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        await reply(update, admin_replies.status(await self.store.stats.snapshot(midnight), now))
+        await reply(update, admin_texts.status(await self.store.stats.snapshot(midnight), now))
 
     async def stats(self, update: Update, context: Context) -> None:
         if not await self._is_admin(update):
@@ -94,7 +97,7 @@ class Admin:
         per_day = await self.store.stats.sent_per_day(since)
         counts = [per_day.get(day.isoformat(), 0) for day in days]
         snapshot = await self.store.stats.snapshot(since)
-        await reply(update, admin_replies.stats(snapshot.subscriptions, days, counts))
+        await reply(update, admin_texts.stats(snapshot.subscriptions, days, counts))
 
     async def broadcast(self, update: Update, context: Context) -> None:
         """/broadcast TEXT: a preview with Send / Cancel buttons; nothing goes out before Send."""
@@ -103,58 +106,51 @@ class Admin:
         words = (update.effective_message.text or "").split(maxsplit=1)
         text = words[1].strip() if len(words) > 1 else ""  # keeps the admin's line breaks
         if not text:
-            await reply(update, admin_replies.broadcast_usage())
+            await reply(update, admin_texts.broadcast_usage())
             return
-        if len(text) > admin_replies.BROADCAST_LIMIT:
-            await reply(update, admin_replies.broadcast_too_long(len(text)))
+        if len(text) > admin_texts.BROADCAST_LIMIT:
+            await reply(update, admin_texts.broadcast_too_long(len(text)))
             return
         assert update.effective_user is not None  # _is_admin checked it
         draft, audience = await self.store.broadcasts.draft(
             text, update.effective_user.id, self.clock()
         )
         # The draft's id in the button, not the text: 64 bytes, and it survives a restart.
-        buttons = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        f"📢 Send to {audience}", callback_data=f"bc:send:{draft}"
-                    ),
-                    InlineKeyboardButton("Cancel", callback_data=f"bc:cancel:{draft}"),
-                ]
-            ]
-        )
-        await update.effective_message.reply_text(
-            admin_replies.broadcast_preview(text, audience),
-            parse_mode=ParseMode.HTML,
-            reply_markup=buttons,
-        )
+        send = buttons.encode(BroadcastChoice(True, draft))
+        cancel = buttons.encode(BroadcastChoice(False, draft))
+        choices = [
+            InlineKeyboardButton(f"📢 Send to {audience}", callback_data=send),
+            InlineKeyboardButton("Cancel", callback_data=cancel),
+        ]
+        preview = admin_texts.broadcast_preview(text, audience)
+        await reply(update, preview, InlineKeyboardMarkup([choices]))
 
     async def broadcast_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
         if query is None:
             return
         user = update.effective_user
-        choice = BROADCAST_BUTTON.fullmatch(query.data or "")
-        if user is None or user.id not in self.admins or choice is None:
+        choice = buttons.decode_as(query.data, BroadcastChoice)
+        if user is None or user.id not in self.admin_ids or choice is None:
             await query.answer("This button is not for you.")
             return
         decision = await self.store.broadcasts.decide(
-            int(choice["id"]), send=choice["action"] == "send", now=self.clock()
+            choice.draft, send=choice.send, now=self.clock()
         )
         if not decision.found or decision.already:
             await query.answer("This announcement was already decided.")
             return
         await query.answer()
         if decision.queued is None:
-            await query.edit_message_text(admin_replies.broadcast_cancelled())
+            await edit(query, admin_texts.broadcast_cancelled())
         else:
-            await query.edit_message_text(admin_replies.broadcast_queued(decision.queued))
+            await edit(query, admin_texts.broadcast_queued(decision.queued))
 
     async def _is_admin(self, update: Update) -> bool:
         user = update.effective_user
-        if user is not None and user.id in self.admins:
+        if user is not None and user.id in self.admin_ids:
             return True
-        await reply(update, replies.unknown_command())
+        await reply(update, texts.unknown_command())
         return False
 
 

@@ -6,21 +6,21 @@ Queries are parsed by news.keywords and stored in their canonical form, so "/ale
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.groups import Admins
-from bot.reply import chat_id, reply
-from news import keywords
+from bot import alert_texts as texts
+from bot.chats import seen
+from bot.groups import GroupAdmins
+from bot.respond import chat_id, reply
 from news.keywords import QueryError, parse_query
 from news.locale import Locale
-from news.render import escape
 from news.store import Store
-from news.store.alerts import MAX_ALERTS, TooManyAlerts
+from news.store.alerts import TooManyAlerts
 
 Context = ContextTypes.DEFAULT_TYPE
 LocaleOf = Callable[[Update], Awaitable[Locale]]
@@ -39,7 +39,7 @@ class KeywordAlerts:
     store: Store
     clock: Callable[[], datetime]
     locale_of: LocaleOf
-    admins: Admins
+    group_admins: GroupAdmins
 
     async def alert(self, update: Update, context: Context) -> None:
         message = update.effective_message
@@ -51,153 +51,44 @@ class KeywordAlerts:
         action = _ACTIONS.get(words[1].casefold()) if len(words) > 1 else None
         rest = words[2] if len(words) > 2 else ""
         if action == LIST:
-            await reply(update, listing(locale, await self.store.alerts.texts(chat_id(update))))
+            await reply(
+                update, texts.listing(locale, await self.store.alerts.texts(chat_id(update)))
+            )
         elif action == ADD:
-            if await self.admins.allowed(update, locale):
+            if await self.group_admins.allowed(update, locale):
                 await self._add(update, locale, rest)
         elif action == REMOVE:
-            if await self.admins.allowed(update, locale):
+            if await self.group_admins.allowed(update, locale):
                 await self._remove(update, locale, rest)
         else:
-            await reply(update, usage(locale))
+            await reply(update, texts.usage(locale))
 
     async def _add(self, update: Update, locale: Locale, text: str) -> None:
         try:
             query = parse_query(text).text()
         except QueryError as error:
-            await reply(update, refused(locale, error.reason))
+            await reply(update, texts.refused(locale, error.reason))
             return
-        await self._seen(update)
+        await seen(self.store, update, self.clock())
         try:
             added = await self.store.alerts.add(chat_id(update), query, self.clock())
         except TooManyAlerts:
-            await reply(update, too_many(locale))
+            await reply(update, texts.too_many(locale))
             return
         if not added:
-            await reply(update, duplicate(locale, query))
+            await reply(update, texts.duplicate(locale, query))
             return
         count = len(await self.store.alerts.texts(chat_id(update)))
-        await reply(update, added_text(locale, query, count))
+        await reply(update, texts.added_text(locale, query, count))
 
     async def _remove(self, update: Update, locale: Locale, text: str) -> None:
         number = text.strip().removeprefix("#")
         if not number.isdecimal() or len(number) > 6:
-            await reply(update, remove_usage(locale))
+            await reply(update, texts.remove_usage(locale))
             return
         removed = await self.store.alerts.remove(chat_id(update), int(number))
         if removed is None:
             count = len(await self.store.alerts.texts(chat_id(update)))
-            await reply(update, no_such_alert(locale, number, count))
+            await reply(update, texts.no_such_alert(locale, number, count))
             return
-        await reply(update, removed_text(locale, removed))
-
-    async def _seen(self, update: Update) -> None:
-        """The chat's kind and title on record before its first alert creates the row."""
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None
-        await self.store.chats.seen(
-            chat.id,
-            kind=chat.type,
-            title=chat.title or chat.full_name,
-            language=user.language_code if user else None,
-            now=self.clock(),
-        )
-
-
-def usage(locale: Locale) -> str:
-    _ = locale.gettext
-    return _(
-        "<b>Keyword alerts</b>: any new article that mentions your words reaches this chat, "
-        "whatever its topic, and says which keyword matched.\n\n"
-        "/alert add North Korea - both words, anywhere in the article\n"
-        '/alert add "Kim Jong Un" -sport - the exact phrase, and never about sport\n'
-        "/alert list - your alerts, numbered\n"
-        "/alert remove 2 - remove alert number 2\n\n"
-        "Upper and lower case are the same; whole words only."
-    )
-
-
-def refused(locale: Locale, reason: str) -> str:
-    """What is wrong with a query, by news.keywords' reason code, and how to write it."""
-    _ = locale.gettext
-    texts = {
-        keywords.EMPTY: _(
-            "Which words should I look for? Send them after /alert add, for example:\n"
-            "/alert add North Korea"
-        ),
-        keywords.ONLY_EXCLUSIONS: _(
-            "An alert needs at least one word to look for, not only words to leave out. "
-            'For example:\n/alert add "Kim Jong Un" -sport'
-        ),
-        keywords.TOO_LONG: _("That alert is too long: {most} characters at most.").format(
-            most=keywords.MAX_CHARS
-        ),
-        keywords.TOO_MANY_TERMS: _(
-            "That alert has too many words and phrases: {most} at most. "
-            'Put words that belong together in quotes: "Kim Jong Un" counts as one.'
-        ).format(most=keywords.MAX_TERMS),
-        keywords.UNBALANCED_QUOTE: _(
-            "A quote is not closed. Put a phrase between two quotes, for example:\n"
-            '/alert add "Kim Jong Un"'
-        ),
-        keywords.CONTRADICTION: _(
-            "That alert leaves out a word it also asks for, so nothing could ever match it."
-        ),
-    }
-    fallback = _("I can't use that alert. For example:\n/alert add North Korea")
-    return texts.get(reason, fallback)
-
-
-def added_text(locale: Locale, query: str, count: int) -> str:
-    _ = locale.gettext
-    return _(
-        "🔔 Alert added: <b>{query}</b>\n"
-        "New articles that match it will arrive here. This chat has {count} of {most} alerts; "
-        "/alert list shows them."
-    ).format(query=escape(query), count=count, most=MAX_ALERTS)
-
-
-def duplicate(locale: Locale, query: str) -> str:
-    _ = locale.gettext
-    return _("You already have the alert <b>{query}</b>. /alert list shows them all.").format(
-        query=escape(query)
-    )
-
-
-def too_many(locale: Locale) -> str:
-    _ = locale.gettext
-    return _(
-        "This chat already has {most} alerts, the most it can have. Remove one first: "
-        "/alert list, then /alert remove with its number."
-    ).format(most=MAX_ALERTS)
-
-
-def listing(locale: Locale, queries: Sequence[str]) -> str:
-    _ = locale.gettext
-    if not queries:
-        return _("You have no keyword alerts yet. Add one, for example:\n/alert add North Korea")
-    title = _("🔔 Your alerts ({count} of {most})").format(count=len(queries), most=MAX_ALERTS)
-    lines = [f"<b>{title}</b>"]
-    lines += [f"{number}. {escape(query)}" for number, query in enumerate(queries, start=1)]
-    lines += ["", _("Remove one with /alert remove and its number, for example /alert remove 1.")]
-    return "\n".join(lines)
-
-
-def remove_usage(locale: Locale) -> str:
-    _ = locale.gettext
-    return _("Which alert? Send its number from /alert list, for example:\n/alert remove 1")
-
-
-def no_such_alert(locale: Locale, number: str, count: int) -> str:
-    if count == 0:
-        return locale.gettext("You have no alerts to remove. /alert shows how to add one.")
-    return locale.ngettext(
-        "There is no alert {number}: this chat has {count} alert. /alert list shows it.",
-        "There is no alert {number}: this chat has {count} alerts. /alert list shows them.",
-        count,
-    ).format(number=escape(number), count=count)
-
-
-def removed_text(locale: Locale, query: str) -> str:
-    _ = locale.gettext
-    return _("Removed the alert <b>{query}</b>.").format(query=escape(query))
+        await reply(update, texts.removed_text(locale, removed))

@@ -24,25 +24,37 @@ from telegram.ext import (
     filters,
 )
 
-from bot import replies
-from bot.admin import Admin
+from bot import texts
+from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
 from bot.commands import Commands
-from bot.digest import DigestNow
+from bot.digest_now import DigestNow
 from bot.flood import FloodGuard
-from bot.groups import Admins
+from bot.groups import GroupAdmins
 from bot.health import HealthServer
 from bot.i18n import Catalogues, ChatLocales, chat_locale
 from bot.latest import Latest
 from bot.membership import Membership
 from bot.pausing import Pausing
 from bot.preferences import Preferences
+from bot.respond import reply
 from bot.saved import Saved
 from bot.settings import Settings
 from bot.topics_menu import TopicsMenu
-from jobs.digests import Digester
+from jobs.digests import DigestJob
 from jobs.poll import Poller
 from monitor.metrics import Metrics
+from news import buttons
+from news.buttons import (
+    BroadcastChoice,
+    LatestMore,
+    Save,
+    SavedPage,
+    Setting,
+    StopChoice,
+    TopicToggle,
+    Unsave,
+)
 from news.feedsfile import FeedsFile, parse_feeds_file
 from news.flood import Flood
 from news.locale import DEFAULT_LANGUAGE
@@ -84,7 +96,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         # Every poll, redirects included, not only /addfeed: a public name can be re-pointed
         # at an internal address later (server-side request forgery).
         guard(client)
-    # One limiter for every message the bot sends: alerts, replies, apologies (issue 6).
+    # One limiter for every message the bot sends: alerts, replies, apologies.
     metrics = Metrics()
     limiter = Limiter(delivery_limits(settings), metrics=metrics)
     catalogues = Catalogues.load()  # every interface language, read once
@@ -120,15 +132,17 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     )
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
-    admins = Admins()  # one short cache of "is this user a group admin?" for every handler
-    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, admins, burst)
+    group_admins = GroupAdmins()  # one short cache of "is this user a group admin?" for all
+    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, group_admins, burst)
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
-    admin = Admin(store, feeds.vocabulary, clock, settings.admin_ids, prober)
+    admin = AdminCommands(store, feeds.vocabulary, clock, settings.admin_ids, prober)
     for name in ("feeds", "addfeed", "removefeed", "status", "stats", "broadcast"):
         # block=False: /addfeed fetches for seconds, and other chats must not wait behind it.
         app.add_handler(CommandHandler(name, getattr(admin, name), block=False))
-    app.add_handler(CallbackQueryHandler(admin.broadcast_button, pattern=r"^bc:"))
-    _register_features(app, store, feeds.vocabulary, clock, locales, admins, runtime.wake)
+    app.add_handler(
+        CallbackQueryHandler(admin.broadcast_button, pattern=buttons.pattern(BroadcastChoice))
+    )
+    _register_features(app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake)
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
@@ -147,7 +161,7 @@ def _register_chat(
     vocabulary: Vocabulary,
     clock: Clock,
     locales: ChatLocales,
-    admins: Admins,
+    group_admins: GroupAdmins,
     burst: tuple[int, float],
 ) -> Commands:
     """The flood guard, /start, /help, /topics, /subscribe, /unsubscribe, /settings and the
@@ -157,15 +171,15 @@ def _register_chat(
         # Group -1 runs before every other handler and can stop the update there.
         slow_down = FloodGuard(locales.of, Flood(limit, window))
         app.add_handler(MessageHandler(filters.COMMAND, slow_down.check), group=-1)
-    menu = TopicsMenu(store, vocabulary, clock, locales, admins)
-    commands = Commands(store, vocabulary, clock, locales, admins, menu)
+    menu = TopicsMenu(store, vocabulary, clock, locales, group_admins)
+    commands = Commands(store, vocabulary, clock, locales, group_admins, menu)
     for name in ("start", "help", "topics", "subscribe", "unsubscribe"):
         app.add_handler(CommandHandler(name, getattr(commands, name)))
-    app.add_handler(CallbackQueryHandler(menu.press, pattern=r"^tp:"))
-    preferences = Preferences(store, clock, locales, admins)
+    app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
+    preferences = Preferences(store, clock, locales, group_admins)
     for name in ("settings", "mode", "digest_time", "timezone", "quiet"):
         app.add_handler(CommandHandler(name, getattr(preferences, name)))
-    app.add_handler(CallbackQueryHandler(preferences.press, pattern=r"^st:"))
+    app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
     return commands
 
 
@@ -175,14 +189,14 @@ def _register_features(
     vocabulary: Vocabulary,
     clock: Clock,
     locales: ChatLocales,
-    admins: Admins,
+    group_admins: GroupAdmins,
     wake: Callable[[], None],
 ) -> None:
     """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
-    alerts = KeywordAlerts(store, clock, locales.of, admins)
+    alerts = KeywordAlerts(store, clock, locales.of, group_admins)
     saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
-    pausing = Pausing(store, clock, locales.of, admins)
+    pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
         "alert": alerts.alert,
         "saved": saved.saved,
@@ -194,10 +208,15 @@ def _register_features(
     }
     for name, handler in handlers.items():
         app.add_handler(CommandHandler(name, handler))
-    buttons = {"sv": saved.save, "us": saved.remove, "sp": saved.turn, "lt": latest.more}
-    buttons["stop"] = pausing.stop_button
-    for prefix, handler in buttons.items():
-        app.add_handler(CallbackQueryHandler(handler, pattern=rf"^{prefix}:"))
+    presses = {
+        Save: saved.save,
+        Unsave: saved.remove,
+        SavedPage: saved.turn,
+        LatestMore: latest.more,
+        StopChoice: pausing.stop_button,
+    }
+    for kind, press in presses.items():
+        app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))
 
 
 @dataclass(slots=True)
@@ -236,7 +255,7 @@ class Runtime:
         other catalogue for users whose Telegram speaks it."""
         for language in self.catalogues.languages:
             locale = self.catalogues.locale(language)
-            menu = [BotCommand(command, text) for command, text in replies.menu(locale)]
+            menu = [BotCommand(command, text) for command, text in texts.menu(locale)]
             code = None if language == DEFAULT_LANGUAGE else language
             await app.bot.set_my_commands(menu, language_code=code)
 
@@ -274,7 +293,7 @@ class Runtime:
         port = self.settings.metrics_port
         if port is None:
             return
-        # "The last poll finished within two intervals" (issue 7), plus the ticker's own delay.
+        # Healthy while the last poll finished within two intervals, plus the ticker's own delay.
         poll_every = timedelta(seconds=self.settings.poll_interval_seconds)
         send_every = timedelta(seconds=self.settings.send_interval_seconds)
         self.health = HealthServer(
@@ -320,7 +339,7 @@ class Runtime:
 
     def _schedule(self, app: NewsApp) -> None:
         poller = self._poller(app)
-        # One sender loop drains the outbox at Telegram's pace; the poller wakes it (issue 6).
+        # One sender loop drains the outbox at Telegram's pace; the poller wakes it.
         sender = self.sender = self._sender(app)
         sender.start()
 
@@ -336,10 +355,10 @@ class Runtime:
         once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         app.job_queue.run_repeating(poll, interval=tick, first=0, name="poll", job_kwargs=once)
 
-        digester = Digester(self.store, self.clock)
+        digest_job = DigestJob(self.store, self.clock)
 
         async def digests(_: ContextTypes.DEFAULT_TYPE) -> None:
-            if await digester.queue_due():
+            if await digest_job.queue_due():
                 sender.wake()
 
         # Digest times are minutes: checking twice a minute sends each within 30 s of its time.
@@ -370,6 +389,6 @@ class Apology:
             user = update.effective_user
             locale = self.catalogues.locale(user.language_code if user else None)
             try:
-                await update.effective_message.reply_text(replies.apology(locale))
+                await reply(update, texts.apology(locale))
             except TelegramError as error:
                 log.warning("apology failed", extra={"fields": {"error": str(error)}})

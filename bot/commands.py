@@ -10,11 +10,11 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import replies
-from bot.chats import seen
-from bot.groups import Admins, forum_thread
+from bot import texts
+from bot.chats import follow, seen
+from bot.groups import GroupAdmins
 from bot.i18n import ChatLocales
-from bot.reply import chat_id, reply
+from bot.respond import chat_id, reply
 from bot.topics_menu import TopicsMenu
 from news.locale import Locale
 from news.store import Store
@@ -29,7 +29,7 @@ class Commands:
     vocabulary: Vocabulary
     clock: Callable[[], datetime]
     locales: ChatLocales
-    admins: Admins
+    group_admins: GroupAdmins
     menu: TopicsMenu
 
     async def start(self, update: Update, context: Context) -> None:
@@ -37,10 +37,10 @@ class Commands:
         user = update.effective_user
         locale = await self.locales.of(update)
         name = user.first_name if user else None
-        await reply(update, replies.greeting(self.vocabulary, name, locale))
+        await reply(update, texts.greeting(self.vocabulary, name, locale))
 
     async def help(self, update: Update, context: Context) -> None:
-        await reply(update, replies.help_text(await self.locales.of(update)))
+        await reply(update, texts.help_text(await self.locales.of(update)))
 
     async def topics(self, update: Update, context: Context) -> None:
         await self.menu.show(update)
@@ -48,39 +48,34 @@ class Commands:
     async def subscribe(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         topic = await self._topic_argument(update, context, "subscribe", locale)
-        if topic is None or not await self.admins.allowed(update, locale):
+        if topic is None or not await self.group_admins.allowed(update, locale):
             return
-        await seen(self.store, update, self.clock())
-        chat = chat_id(update)
-        added = await self.store.chats.subscribe(chat, topic, self.clock())
-        thread = forum_thread(update)
-        if thread is not None:
-            await self.store.chats.update(chat, self.clock(), thread_id=thread.id)
-        await reply(update, replies.subscribed(topic, already=not added, locale=locale))
+        added = await follow(self.store, update, topic, self.clock())
+        await reply(update, texts.subscribed(topic, already=not added, locale=locale))
 
     async def unsubscribe(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         topic = await self._topic_argument(update, context, "unsubscribe", locale)
-        if topic is None or not await self.admins.allowed(update, locale):
+        if topic is None or not await self.group_admins.allowed(update, locale):
             return
-        removed = await self.store.chats.unsubscribe(chat_id(update), topic)
-        await reply(update, replies.unsubscribed(topic, was_following=removed, locale=locale))
+        removed = await self.store.chats.unfollow(chat_id(update), {topic})
+        await reply(update, texts.unsubscribed(topic, was_following=bool(removed), locale=locale))
 
     async def unknown(self, update: Update, context: Context) -> None:
-        await reply(update, replies.unknown_command(await self.locales.of(update)))
+        await reply(update, texts.unknown_command(await self.locales.of(update)))
 
     async def chatter(self, update: Update, context: Context) -> None:
         """Plain text in a private chat (groups' chatter never reaches a bot in privacy mode)."""
         message = update.effective_message
         text = message.text if message is not None and message.text else ""
         await reply(
-            update, replies.not_a_command(text, self.vocabulary, await self.locales.of(update))
+            update, texts.not_a_command(text, self.vocabulary, await self.locales.of(update))
         )
 
     async def stale_button(self, update: Update, context: Context) -> None:
         """A press no handler knows: a button of an older version of the bot, or forged data."""
         if update.callback_query is not None:
-            await update.callback_query.answer(replies.stale_button(await self.locales.of(update)))
+            await update.callback_query.answer(texts.stale_button(await self.locales.of(update)))
 
     async def _topic_argument(
         self, update: Update, context: Context, command: str, locale: Locale
@@ -88,9 +83,9 @@ class Commands:
         """The topic named after the command, or None after telling the user what went wrong."""
         spelling = " ".join(context.args or []).strip()
         if not spelling:
-            await reply(update, replies.usage(command, self.vocabulary, locale))
+            await reply(update, texts.usage(command, self.vocabulary, locale))
             return None
         topic = self.vocabulary.resolve(spelling)
         if topic is None:
-            await reply(update, replies.unknown_topic(spelling, self.vocabulary, locale))
+            await reply(update, texts.unknown_topic(spelling, self.vocabulary, locale))
         return topic

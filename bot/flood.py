@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot import texts
+from bot.respond import reply
 from news.flood import Flood, Verdict
 from news.locale import Locale
 
@@ -29,12 +31,5 @@ class FloodGuard:
             return
         if verdict is Verdict.WARN and update.effective_message is not None:
             locale = await self.locale_of(update)
-            await update.effective_message.reply_text(slow_down(locale, self.flood.window))
+            await reply(update, texts.slow_down(locale, self.flood.window))
         raise ApplicationHandlerStop
-
-
-def slow_down(locale: Locale, window: float) -> str:
-    return locale.gettext(
-        "You're sending commands faster than I can keep up. Please wait {seconds} seconds "
-        "and try again."
-    ).format(seconds=round(window))

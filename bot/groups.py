@@ -12,7 +12,10 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from bot import texts
+from bot.respond import reply
 from news.locale import Locale
+from news.records import ForumThread
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +27,9 @@ CACHE_SECONDS = 60.0
 
 
 @dataclass(slots=True)
-class Admins:
-    """Asks Telegram whether a group member is an administrator, and remembers it briefly."""
+class GroupAdmins:
+    """Asks Telegram whether a group member is one of the group's administrators, and remembers
+    it briefly. (The bot's own administrators are ADMIN_IDS: bot/admin.py.)"""
 
     seconds: float = CACHE_SECONDS
     clock: Callable[[], float] = time.monotonic
@@ -36,11 +40,11 @@ class Admins:
         (a reply to a command, a callback answer to a button)."""
         if await self.may_change(update):
             return True
-        text = refusal(locale)
+        text = texts.refusal(locale)
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(text)
+        else:
+            await reply(update, text)
         return False
 
     async def may_change(self, update: Update) -> bool:
@@ -76,22 +80,11 @@ class Admins:
             del self._known[key]
 
 
-def refusal(locale: Locale) -> str:
-    return locale.gettext("Sorry, only this group's administrators can change that.")
-
-
-@dataclass(frozen=True, slots=True)
-class Thread:
-    """Where in a forum supergroup a message was sent: a topic's thread id, or None for the
-    General topic (which takes no message_thread_id when sending)."""
-
-    id: int | None
-
-
-def forum_thread(update: Update) -> Thread | None:
+def forum_thread(update: Update) -> ForumThread | None:
     """The forum topic of a command or a button press; None outside forum supergroups."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or not chat.is_forum:
         return None
-    # Replies in General may carry a thread id that is not a topic (telegram-facts 1.3).
-    return Thread(message.message_thread_id if message.is_topic_message else None)
+    # Messages in General may carry a thread id that is not a topic: only is_topic_message
+    # says it is one (https://core.telegram.org/bots/api#message).
+    return ForumThread(message.message_thread_id if message.is_topic_message else None)

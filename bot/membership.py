@@ -1,9 +1,11 @@
 """The bot's own place in a chat: blocked or removed, back again, or moved to a supergroup.
 
-Telegram says so in my_chat_member updates (telegram-facts 2.5) and in the service messages a
-group sends when it becomes a supergroup (telegram-facts 1.4). A chat that can no longer
-receive messages is set inactive, never deleted, and its unsent alerts are cancelled; when the
-bot is unblocked or added back, the chat is active again with its subscriptions intact.
+Telegram says so in my_chat_member updates
+(https://core.telegram.org/bots/api#chatmemberupdated) and in the service messages a group
+sends when it becomes a supergroup (Message.migrate_to_chat_id and migrate_from_chat_id). A chat
+that can no longer receive messages is gone: inactive, never deleted, its unsent alerts
+cancelled; when the bot is unblocked or added back, the chat is back with its subscriptions
+intact (news.store.chats, one transaction each).
 """
 
 from __future__ import annotations
@@ -13,15 +15,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.chats import profile_of
 from news.store import Store
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+
+
+def lost(chat: Chat, member: ChatMember) -> str | None:
+    """Why the bot can no longer send to the chat, by its own membership there; None while it
+    can."""
+    if member.status in (ChatMember.BANNED, ChatMember.LEFT) or (
+        member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True)
+    ):
+        return "bot was blocked by the user" if chat.type == ChatType.PRIVATE else "bot was removed"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,22 +47,13 @@ class Membership:
         if change is None:
             return
         chat, member = change.chat, change.new_chat_member
-        if member.status in (ChatMember.BANNED, ChatMember.LEFT) or (
-            member.status == ChatMember.RESTRICTED and not getattr(member, "is_member", True)
-        ):
-            who = "blocked by the user" if chat.type == ChatType.PRIVATE else "removed"
-            await self.store.chats.deactivate(chat.id)
-            cancelled = await self.store.outbox.cancel_chat(chat.id, f"bot was {who}")
-            gone = {"chat": chat.id, "reason": f"bot was {who}", "cancelled": cancelled}
+        reason = lost(chat, member)
+        if reason is not None:
+            cancelled = await self.store.chats.gone(chat.id, reason)
+            gone = {"chat": chat.id, "reason": reason, "cancelled": cancelled}
             log.info("chat inactive", extra={"fields": gone})
             return
-        await self.store.chats.seen(
-            chat.id,
-            kind=chat.type,
-            title=chat.title or chat.full_name,
-            language=None,
-            now=self.clock(),
-        )
+        await self.store.chats.back(profile_of(chat, None), self.clock())
         log.info("chat active", extra={"fields": {"chat": chat.id, "status": member.status}})
 
     async def migrated(self, update: Update, context: Context) -> None:
@@ -63,5 +67,5 @@ class Membership:
             old, new = message.migrate_from_chat_id, message.chat_id
         else:
             return
-        await self.store.chats.migrate(old, new, self.clock())
+        await self.store.chats.moved(old, new, self.clock())
         log.info("chat moved", extra={"fields": {"chat": old, "to": new}})

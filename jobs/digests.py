@@ -15,7 +15,7 @@ from news.store import Store
 log = logging.getLogger(__name__)
 
 
-class Digester:
+class DigestJob:
     def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self.store, self.clock = store, clock
 
@@ -23,11 +23,11 @@ class Digester:
         """Bundle every due chat's held articles into a digest; returns the digests queued."""
         now = self.clock()
         queued = 0
-        for waiting in await self.store.digests.waiting():
+        for waiting in await self.store.held.waiting():
             reason = due_reason(Recipient.of(waiting.chat), waiting.oldest, now)
             if reason is None:
                 continue
-            articles = await self.store.digests.bundle(waiting.chat.id, now, reason)
+            articles = await self.store.held.bundle(waiting.chat.id, now, reason)
             if articles:
                 queued += 1
                 fields = {"chat": waiting.chat.id, "articles": articles, "reason": reason}

@@ -156,7 +156,7 @@ class DigestItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Digest:
+class DigestMessage:
     """Articles held for a chat (digest mode, or quiet hours), sent together as one message
     (split between items when it would pass Telegram's length limit)."""
 
@@ -187,6 +187,24 @@ class ChatPrefs:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatProfile:
+    """A chat as an update shows it, recorded when it talks to us or lets us in."""
+
+    id: int
+    kind: str = "private"  # private, group, supergroup, channel
+    title: str | None = None
+    language: str | None = None  # the Telegram language of who wrote: a first guess
+
+
+@dataclass(frozen=True, slots=True)
+class ForumThread:
+    """Where in a forum supergroup a message was sent: a topic's thread id, or None for the
+    General topic (which takes no message_thread_id when sending)."""
+
+    id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class SavedArticle:
     """An article a chat saved with the ⭐ button, as /saved lists it."""
 
@@ -205,7 +223,7 @@ class Delivery:
 
     id: int
     chat_id: int
-    article: Article | Announcement | Digest
+    article: Article | Announcement | DigestMessage
     attempts: int
     chat: ChatPrefs | None = None
     matched: str | None = None  # the keyword alert that matched this article, if one did

@@ -1,7 +1,7 @@
 """Telegram HTML for alerts, digests and headline lists, in the chat's language and time zone.
 
 Every string that came from a feed goes through html.escape: Telegram rejects a whole message
-over one stray "<" (../shared/docs/keypoints-notes.md, "Telegram HTML"), and a headline must never
+over one stray "<" (https://core.telegram.org/bots/api#html-style), and a headline must never
 be able to add markup of its own. Our own words are English msgids marked with `_()` and are
 escaped too after translation: a catalogue holds text, not markup.
 
@@ -18,15 +18,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from news.locale import ENGLISH, Locale
-from news.records import Announcement, Article, Digest, DigestItem, DigestReason
+from news.records import (
+    Announcement,
+    Article,
+    DigestItem,
+    DigestMessage,
+    DigestReason,
+    SavedArticle,
+)
 from news.text import normalise_space, shorten
 from news.topics import hashtag
 
 # sendMessage takes 1-4096 characters after entity parsing; counting UTF-16 units is the safe
-# bound because emoji count twice there (telegram-facts 1.2).
+# bound because emoji count twice there (https://core.telegram.org/bots/api#sendmessage).
 MAX_MESSAGE_UNITS = 4096
-# Telegram ignores entities past the hundredth (telegram-facts 1.2): a digest part keeps its own
-# markup under that.
+# Telegram ignores entities past the hundredth: a digest part keeps its own markup under that.
 MAX_ENTITIES = 100
 HEADLINE_LIMIT = 300
 ALERT_POINTS = 4
@@ -142,14 +148,23 @@ def _alert(article: Article, locale: Locale, matched: str | None, markup: _Marku
         points.pop()
 
 
-def headlines(title: str, articles: Sequence[Article], locale: Locale = ENGLISH) -> str:
-    """A numbered list of headlines, each with its date, source and link."""
-    lines = [f"<b>{escape(title)}</b>"]
-    for number, article in enumerate(articles, start=1):
-        moment = locale.date(_moment(article))
+def headline_list(
+    heading: str,
+    items: Sequence[Article | SavedArticle],
+    locale: Locale = ENGLISH,
+    *,
+    first: int = 1,
+    limit: int = HEADLINE_LIMIT,
+) -> str:
+    """/latest and /saved: a numbered list (from `first`: numbers go on across pages) under a
+    bold heading of our own HTML, each headline linked, with its date and source."""
+    lines = [f"<b>{heading}</b>"]
+    for number, item in enumerate(items, start=first):
+        headline = shorten(normalise_space(item.title), limit) or "…"
+        moment = locale.date(_listed_at(item))
         lines.append(
-            f"\n{number}. {link(article.link, _clip(article.title, HEADLINE_LIMIT))}\n"
-            f"<i>{escape(moment)} · {escape(article.source)}</i>"
+            f"\n{number}. {link(item.link, headline)}\n"
+            f"<i>{escape(moment)} · {escape(item.source)}</i>"
         )
     return "\n".join(lines)
 
@@ -161,14 +176,14 @@ def announcement(item: Announcement) -> str:
 
 # ------------------------------------------------------------------ whatever the outbox holds
 def messages(
-    item: Article | Announcement | Digest,
+    item: Article | Announcement | DigestMessage,
     locale: Locale = ENGLISH,
     *,
     matched: str | None = None,
 ) -> list[str]:
     """The Telegram HTML messages to send for one outbox row, in order (one, but for a digest
     that needs parts). `matched` is the keyword alert that brought an article."""
-    if isinstance(item, Digest):
+    if isinstance(item, DigestMessage):
         return digest(item, locale)
     if isinstance(item, Article):
         return [alert(item, locale, matched=matched)]
@@ -176,13 +191,13 @@ def messages(
 
 
 def plain_messages(
-    item: Article | Announcement | Digest,
+    item: Article | Announcement | DigestMessage,
     locale: Locale = ENGLISH,
     *,
     matched: str | None = None,
 ) -> list[str]:
     """The same without markup, for a message Telegram refused to parse."""
-    if isinstance(item, Digest):
+    if isinstance(item, DigestMessage):
         return _digest(item, locale, 10, PLAIN)
     if isinstance(item, Article):
         return [plain(item, locale, matched=matched)]
@@ -200,7 +215,7 @@ class _Block:
     compact: bool  # a line of the short list: a line break before it, not a blank line
 
 
-def digest(d: Digest, locale: Locale = ENGLISH, *, full_items: int = 10) -> list[str]:
+def digest(d: DigestMessage, locale: Locale = ENGLISH, *, full_items: int = 10) -> list[str]:
     """A digest as Telegram HTML parts, each within 4096 visible UTF-16 units and 100 entities:
     a header, then the articles under their first topic (topics in order of first appearance).
     The first `full_items` articles show their date, source, key points and the keyword alert
@@ -208,7 +223,7 @@ def digest(d: Digest, locale: Locale = ENGLISH, *, full_items: int = 10) -> list
     return _digest(d, locale, full_items, HTML)
 
 
-def _digest(d: Digest, locale: Locale, full_items: int, markup: _Markup) -> list[str]:
+def _digest(d: DigestMessage, locale: Locale, full_items: int, markup: _Markup) -> list[str]:
     emoji, title = _digest_title(d, locale, markup)
     header = f"{title}\n{markup.italic(markup.text(locale.date(d.created_at)))}"
     room = MAX_MESSAGE_UNITS - _PART_MARK_UNITS - markup.units(header)
@@ -222,7 +237,7 @@ def _digest(d: Digest, locale: Locale, full_items: int, markup: _Markup) -> list
     return [first, *rest[1:]]
 
 
-def _digest_title(d: Digest, locale: Locale, markup: _Markup) -> tuple[str, str]:
+def _digest_title(d: DigestMessage, locale: Locale, markup: _Markup) -> tuple[str, str]:
     ngettext, count = locale.ngettext, len(d.items)
     if d.reason is DigestReason.QUIET:
         emoji = "🌙"
@@ -240,7 +255,7 @@ def _digest_title(d: Digest, locale: Locale, markup: _Markup) -> tuple[str, str]
 
 
 def _digest_blocks(
-    d: Digest, locale: Locale, full_items: int, markup: _Markup, room: int
+    d: DigestMessage, locale: Locale, full_items: int, markup: _Markup, room: int
 ) -> Iterator[_Block]:
     _ = locale.gettext
     groups: dict[str | None, list[int]] = {}  # insertion order: topics as they first appear
@@ -347,6 +362,12 @@ def _points(article: Article) -> list[str]:
 
 def _moment(article: Article) -> datetime:
     return article.published_at or article.discovered_at
+
+
+def _listed_at(item: Article | SavedArticle) -> datetime:
+    if isinstance(item, SavedArticle):
+        return item.published_at or item.saved_at
+    return _moment(item)
 
 
 def _linkable(url: str | None) -> bool:

@@ -6,7 +6,7 @@ sends it through the bot, whose sending.limiter.Limiter keeps the bot-wide pace.
 has two alerts in flight, so its alerts arrive in order, and a busy group waits for its own
 budget while every other chat goes on. New alerts wake the loop at once.
 
-What Telegram's answer means (telegram-facts 1.4, 6.4):
+What Telegram's answer means for the row (sending.outcomes reads it from the error):
   accepted                      -> sent
   429 retry_after               -> the chat (or the bot) pauses; queued again, not an attempt
   400 migrate_to_chat_id        -> the chat moves to its supergroup id; sent there
@@ -29,16 +29,18 @@ from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from monitor.metrics import Metrics
-from news import render
+from news import buttons, render
+from news.buttons import Save
 from news.locale import ENGLISH, Locale
-from news.records import Article, ChatPrefs, Delivery, Digest
+from news.records import Article, ChatPrefs, Delivery, DigestMessage
 from news.routing import Recipient, SendVerdict, verdict
 from news.store import Store
-from sending.limiter import Lane, Limiter, seconds_of
+from sending.limiter import Lane, Limiter
+from sending.outcomes import ACCEPTED, Answer, Outcome, answer_of
 
 log = logging.getLogger(__name__)
 
@@ -201,22 +203,41 @@ class Sender:
             return
         try:
             await self._post(delivery, plain=plain, silent=decided is SendVerdict.SILENT)
-        except RetryAfter as error:  # counted in the limiter, which saw it first
-            wait = seconds_of(error.retry_after)
-            at = now + timedelta(seconds=wait)
-            await self._write(
-                self.store.outbox.requeue(delivery.id, at, f"429: retry after {wait:g}s")
-            )
-        except ChatMigrated as error:
-            await self._moved(delivery, error.new_chat_id, now)
-        except Forbidden as error:
-            await self._gone(delivery.chat_id, error.message)
-        except BadRequest as error:
-            await self._refused(delivery, error, plain=plain)
-        except TelegramError as error:  # NetworkError, TimedOut: after BadRequest, a subclass
-            await self._later(delivery, f"network: {error.message}")
+        except TelegramError as error:
+            answer = answer_of(error)
         else:
-            await self._sent(delivery)
+            answer = ACCEPTED
+        await self._settle(delivery, answer, now, plain=plain)
+
+    async def _settle(
+        self, delivery: Delivery, answer: Answer, now: datetime, *, plain: bool
+    ) -> None:
+        """Carry out what Telegram's answer means for the row (sending.outcomes)."""
+        match answer.outcome:
+            case Outcome.SENT:
+                await self._sent(delivery)
+            case Outcome.RATE_LIMITED:  # counted in the limiter, which saw it first
+                at = now + timedelta(seconds=answer.seconds)
+                await self._write(self.store.outbox.requeue(delivery.id, at, answer.reason))
+            case Outcome.CHAT_MOVED:
+                assert answer.chat_id is not None
+                await self._moved(delivery, answer.chat_id, now)
+            case Outcome.CHAT_GONE:
+                await self._gone(delivery.chat_id, answer.reason)
+            case Outcome.HTML_REFUSED if not plain:
+                # Our renderer produced HTML Telegram refused: a bug. Log it, still deliver as text.
+                problem = _about(delivery) | {"reason": answer.reason}
+                log.error("telegram refused our HTML", extra={"fields": problem})
+                await self._attempt(delivery, plain=True)
+            case Outcome.HTML_REFUSED | Outcome.REFUSED:
+                self.metrics.failed.labels(reason="bad_request").inc()
+                await self._write(
+                    self.store.outbox.failed(delivery.id, f"bad request: {answer.reason}")
+                )
+                problem = _about(delivery) | {"reason": answer.reason}
+                log.error("alert refused", extra={"fields": problem})
+            case Outcome.RETRY_LATER:
+                await self._later(delivery, answer.reason)
 
     async def _sent(self, delivery: Delivery) -> None:
         """Telegram accepted it: record that, however long it takes, for sending it again
@@ -231,7 +252,7 @@ class Sender:
         item = delivery.article
         if isinstance(item, Article):  # the histogram is about news, not announcements
             self.metrics.delivery_latency.observe((now - item.discovered_at).total_seconds())
-        kind = {Article: "article", Digest: "digest"}.get(type(item), "broadcast")
+        kind = {Article: "article", DigestMessage: "digest"}.get(type(item), "broadcast")
         log.info("alert sent", extra={"fields": _about(delivery) | {kind: item.id}})
         for tries in range(1, SENT_TRIES + 1):
             try:
@@ -265,7 +286,7 @@ class Sender:
             parts = render.plain_messages(item, locale, matched=delivery.matched)
         else:
             parts = render.messages(item, locale, matched=delivery.matched)
-        first = item.parts_sent if isinstance(item, Digest) else 0
+        first = item.parts_sent if isinstance(item, DigestMessage) else 0
         for number in range(first, len(parts)):
             await self.bot.send_message(
                 delivery.chat_id,
@@ -280,25 +301,8 @@ class Sender:
                 allow_paid_broadcast=True if self.paid else None,
                 rate_limit_args=Lane.ALERT,
             )
-            if isinstance(item, Digest) and number + 1 < len(parts):
+            if isinstance(item, DigestMessage) and number + 1 < len(parts):
                 await self._write(self.store.outbox.digest_progress(item.id, number + 1))
-
-    async def _refused(self, delivery: Delivery, error: BadRequest, *, plain: bool) -> None:
-        reason = error.message.lower()
-        if "chat not found" in reason:
-            await self._gone(delivery.chat_id, "chat not found")
-        elif "can't parse entities" in reason and not plain:
-            # Our renderer produced HTML Telegram refused: a bug. Log it, still deliver as text.
-            problem = _about(delivery) | {"reason": error.message}
-            log.error("telegram refused our HTML", extra={"fields": problem})
-            await self._attempt(delivery, plain=True)
-        else:
-            self.metrics.failed.labels(reason="bad_request").inc()
-            await self._write(
-                self.store.outbox.failed(delivery.id, f"bad request: {error.message}")
-            )
-            problem = _about(delivery) | {"reason": error.message}
-            log.error("alert refused", extra={"fields": problem})
 
     async def _later(self, delivery: Delivery, reason: str) -> None:
         if delivery.attempts >= self.retries.max_attempts:
@@ -311,16 +315,13 @@ class Sender:
         await self._write(self.store.outbox.retry(delivery.id, at, reason))
 
     async def _moved(self, delivery: Delivery, new_chat_id: int, now: datetime) -> None:
-        """The group is a supergroup now: move the chat, then send this alert there."""
-        await self._write(self.store.chats.migrate(delivery.chat_id, new_chat_id, now))
-        await self._write(self.store.outbox.requeue(delivery.id, now, f"moved to {new_chat_id}"))
+        """The group is a supergroup now: the chat moves, and this alert goes there."""
+        moving = self.store.chats.moved(delivery.chat_id, new_chat_id, now, resend=delivery.id)
+        await self._write(moving)
         log.info("chat moved", extra={"fields": {"chat": delivery.chat_id, "to": new_chat_id}})
 
     async def _gone(self, chat_id: int, reason: str) -> None:
-        await self._write(self.store.chats.deactivate(chat_id))
-        cancelled = await self._write(
-            self.store.outbox.cancel_chat(chat_id, f"chat unreachable: {reason}")
-        )
+        cancelled = await self._write(self.store.chats.gone(chat_id, f"chat unreachable: {reason}"))
         self.metrics.failed.labels(reason="chat_unreachable").inc(max(cancelled, 1))
         gone = {"chat": chat_id, "reason": reason, "cancelled": cancelled}
         log.info("chat inactive", extra={"fields": gone})
@@ -332,7 +333,7 @@ def _buttons(item: object, locale: Locale) -> InlineKeyboardMarkup | None:
     if not isinstance(item, Article):
         return None
     _ = locale.gettext
-    row = [InlineKeyboardButton(_("⭐ Save"), callback_data=f"sv:{item.id}")]
+    row = [InlineKeyboardButton(_("⭐ Save"), callback_data=buttons.encode(Save(item.id)))]
     if item.link and item.link.lower().startswith(("http://", "https://")):
         row.insert(0, InlineKeyboardButton(_("Read"), url=item.link))
     return InlineKeyboardMarkup([row])

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from jobs.poll import Poller
-from news.records import FeedConfig
+from news.records import ChatProfile, FeedConfig
 from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
@@ -49,9 +49,7 @@ class Desk:
         await self.store.feeds.sync(configs, self.clock())
 
     async def subscribe(self, chat: int, *topics: str) -> None:
-        await self.store.chats.seen(chat, kind="private", title=None, language=None, now=START)
-        for topic in topics:
-            await self.store.chats.subscribe(chat, topic, START)
+        await self.store.chats.follow(ChatProfile(chat), topics, START)
 
     def feed(self, url: str) -> dict[str, Any]:
         with sqlite3.connect(self.database) as db:

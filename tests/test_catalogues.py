@@ -65,7 +65,7 @@ def forms(translated: str | tuple[str, ...] | list[str]) -> Iterator[str]:
 
 def test_the_source_has_messages_and_the_extraction_finds_them() -> None:
     messages = {m.ids[0] for m in source_messages()}
-    assert "Every command, one line each" in messages  # an N_() in bot/replies.py
+    assert "Every command, one line each" in messages  # an N_() in bot/texts.py
     assert "I don't know that command. /help lists everything I can do." in messages
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from news.keywords import parse_query
-from news.records import ChatMode, Digest, DigestReason, NewArticle
+from news.records import ChatMode, ChatProfile, DigestMessage, DigestReason, NewArticle
 from news.routing import Plan
 from news.store import Store
 from news.store.alerts import MAX_ALERTS, TooManyAlerts
@@ -34,8 +34,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 async def follow(store: Store, chat: int, topic: str = "Politics") -> None:
-    await store.chats.seen(chat, kind="private", title=None, language="uk", now=NOW)
-    await store.chats.subscribe(chat, topic, NOW)
+    await store.chats.follow(ChatProfile(chat, language="uk"), {topic}, NOW)
 
 
 async def publish(store: Store, *articles: NewArticle) -> None:
@@ -78,11 +77,11 @@ async def test_a_digest_chat_holds_articles_and_a_bundle_queues_them_as_one(stor
 
     assert await states(store, ANN) == [("held", None), ("held", None)]
     assert [s for s, _ in await states(store, BOB)] == ["pending", "pending"]
-    assert await store.digests.bundle(ANN, NOW, DigestReason.ASKED) == 2
-    assert await store.digests.bundle(ANN, NOW, DigestReason.ASKED) == 0  # nothing left held
+    assert await store.held.bundle(ANN, NOW, DigestReason.ASKED) == 2
+    assert await store.held.bundle(ANN, NOW, DigestReason.ASKED) == 0  # nothing left held
 
     [delivery] = [d for d in await take_due(store, NOW) if d.chat_id == ANN]
-    assert isinstance(delivery.article, Digest)
+    assert isinstance(delivery.article, DigestMessage)
     assert [i.article.title for i in delivery.article.items] == ["Headline a", "Headline b"]
     await store.outbox.digest_progress(delivery.article.id, 1)
     await store.outbox.sent_all({delivery.id: NOW})

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import replies
+from bot import texts
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
@@ -142,7 +142,7 @@ async def test_people_who_are_not_admins_learn_nothing(
         commands = ("/feeds", f"/addfeed {feeds.url('/bob.xml')}", "/removefeed 1")
         for user, command in enumerate(commands, start=BOB):
             reply = await ask(telegram, user, command, "I don't know that command")
-            assert reply == replies.unknown_command()
+            assert reply == texts.unknown_command()
         assert feeds.request_count("/bob.xml") == 0
         await ask(telegram, ADMIN, "/feeds", "Feeds: 1 polled, 0 off")
 

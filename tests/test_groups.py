@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram import Chat, Message, Update, User
 from telegram.ext import ExtBot
 
-from bot.groups import Admins
+from bot.groups import GroupAdmins
 from tests.chatting import buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
@@ -63,7 +63,7 @@ async def test_a_demoted_admin_is_refused_once_the_cache_expires(
 ) -> None:
     # The cache on its own clock, against the fake's getChatMember (no bot needed around it).
     now = [0.0]
-    admins = Admins(clock=lambda: now[0])
+    admins = GroupAdmins(clock=lambda: now[0])
     telegram.admins[GROUP] = {ADMIN}
     bot = ExtBot(telegram.token, base_url=telegram.base_url)
     async with bot:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from news.records import ChatProfile
 from news.routing import Plan
 from news.store import Store
 from news.store.schema import DeliveryRow, SubscriptionRow
@@ -34,8 +35,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 async def queue(store: Store, chats: dict[int, str], stories: int) -> None:
     """Each chat follows Politics; `stories` Politics articles are matched, in that order."""
     for chat, kind in chats.items():
-        await store.chats.seen(chat, kind=kind, title=None, language=None, now=NOW)
-        await store.chats.subscribe(chat, "Politics", NOW)
+        await store.chats.follow(ChatProfile(chat, kind=kind), {"Politics"}, NOW)
     feed = await feed_id(store)
     await store.articles.ingest(feed, Plan(new=[article("old", "Politics")]), now=NOW)
     names = [f"s{n}" for n in range(stories)]
@@ -86,7 +86,7 @@ async def test_waiting_when_told_is_no_attempt_and_a_cancelled_row_stays_cancell
     await store.outbox.requeue(delivery.id, LATER, "429: retry after 3s")
     (delivery,) = await take_due(store, LATER)
     assert delivery.attempts == 1
-    await store.outbox.cancel_chat(ANN, "chat unreachable: blocked")
+    await store.chats.gone(ANN, "chat unreachable: blocked")
     await store.outbox.retry(delivery.id, LATER, "network: Bad Gateway")  # too late: it is off
     assert await rows(store, ANN) == [("failed", 1, "chat unreachable: blocked")]
 
@@ -96,9 +96,8 @@ async def test_a_group_moving_to_a_supergroup_takes_its_topics_and_queue_along(
 ) -> None:
     await queue(store, {GROUP: "group"}, stories=2)
     (first,) = await take_due(store, LATER)
-    await store.chats.migrate(GROUP, SUPERGROUP, LATER)
-    await store.chats.migrate(GROUP, SUPERGROUP, LATER)  # both chats announce it: idempotent
-    await store.outbox.requeue(first.id, LATER, f"moved to {SUPERGROUP}")
+    await store.chats.moved(GROUP, SUPERGROUP, LATER, resend=first.id)
+    await store.chats.moved(GROUP, SUPERGROUP, LATER)  # both chats announce it: idempotent
     assert await store.chats.topics(SUPERGROUP) == {"Politics"}
     assert await store.chats.topics(GROUP) == set()
     moved = await take_due(store, LATER)

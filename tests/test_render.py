@@ -10,7 +10,7 @@ import pytest
 from bot.i18n import Catalogues
 from news import render
 from news.locale import ENGLISH
-from news.records import Announcement, Article, Digest, DigestItem, DigestReason
+from news.records import Announcement, Article, DigestItem, DigestMessage, DigestReason
 from tests.fakes.telegram_html import parse_html
 
 WHEN = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)
@@ -90,7 +90,7 @@ def test_an_article_without_points_or_date_still_renders() -> None:
 
 def test_headlines_are_numbered_with_date_source_and_link() -> None:
     items = [article(id=1, title="One <1>"), article(id=2, title="Two & two", link=None)]
-    text, entities = parse_html(render.headlines("Latest on Politics", items))
+    text, entities = parse_html(render.headline_list("Latest on Politics", items))
     assert text.splitlines() == [
         "Latest on Politics",
         "",
@@ -138,7 +138,7 @@ def test_messages_are_one_for_an_alert_or_an_announcement() -> None:
     assert render.plain_messages(article()) == [render.plain(article())]
 
 
-def digest_of(count: int, **changes: object) -> Digest:
+def digest_of(count: int, **changes: object) -> DigestMessage:
     topics = (("Politics", "World"), ("World",), ())
     items = tuple(
         DigestItem(
@@ -147,7 +147,7 @@ def digest_of(count: int, **changes: object) -> Digest:
         )
         for n in range(1, count + 1)
     )
-    return Digest(id=7, created_at=WHEN, reason=DigestReason.SCHEDULED, items=items)
+    return DigestMessage(id=7, created_at=WHEN, reason=DigestReason.SCHEDULED, items=items)
 
 
 def test_a_digest_groups_articles_under_their_first_topic() -> None:
@@ -211,7 +211,9 @@ def test_a_long_digest_is_split_between_items_and_numbered() -> None:
 
 def test_a_digest_item_too_long_for_a_message_is_trimmed_not_dropped() -> None:
     huge = article(title="T" * 5000, source="S" * 5000, key_points=("p " * 3000,) * 3)
-    parts = render.digest(Digest(1, WHEN, DigestReason.QUIET, (DigestItem(huge, "k" * 5000),)))
+    parts = render.digest(
+        DigestMessage(1, WHEN, DigestReason.QUIET, (DigestItem(huge, "k" * 5000),))
+    )
     assert len(parts) == 1
     text, entities = parse_html(parts[0])
     assert text.startswith("🌙 While you were in quiet hours: 1 new article\n")
@@ -220,7 +222,9 @@ def test_a_digest_item_too_long_for_a_message_is_trimmed_not_dropped() -> None:
 
 
 def test_an_unclosed_bidi_override_cannot_reverse_our_words() -> None:
-    d = Digest(1, WHEN, DigestReason.SCHEDULED, (DigestItem(article(title="\u202eevil"), "kw"),))
+    d = DigestMessage(
+        1, WHEN, DigestReason.SCHEDULED, (DigestItem(article(title="\u202eevil"), "kw"),)
+    )
     text, _ = parse_html(render.digest(d, full_items=0)[0])
     assert "• evil · RBC-Ukraine · 🔔 kw" in text
     assert "\u202e" not in render.alert(article(title="\u202eevil", key_points=("\u2067x",)))

@@ -22,7 +22,7 @@ from syrupy.location import PyTestLocation
 from bot.i18n import Catalogues
 from news import render
 from news.locale import ENGLISH, Locale
-from news.records import Article, Digest, DigestItem, DigestReason
+from news.records import Article, DigestItem, DigestMessage, DigestReason
 from tests.fakes.telegram_html import parse_html, strip_message, utf16_len
 
 PUBLISHED = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)  # 12:30 EEST in Kyiv
@@ -123,13 +123,13 @@ def digest_of(
     articles: list[Article],
     reason: DigestReason = DigestReason.SCHEDULED,
     matched: dict[int, str] | None = None,
-) -> Digest:
+) -> DigestMessage:
     keywords = matched or {}
     items = tuple(DigestItem(a, keywords.get(a.id)) for a in articles)
-    return Digest(id=3, created_at=DIGEST_AT, reason=reason, items=items)
+    return DigestMessage(id=3, created_at=DIGEST_AT, reason=reason, items=items)
 
 
-DIGESTS: dict[str, Digest] = {
+DIGESTS: dict[str, DigestMessage] = {
     "one": digest_of([article()], DigestReason.ASKED, {1: "seoul"}),
     "quiet-three": digest_of(
         [article(1), article(2, topics=("World",)), article(3, link=None)],
@@ -173,7 +173,7 @@ def checked(parts: list[str], *, markup: bool = True) -> str:
     return "\n".join(shown)
 
 
-def every_article_is_there(d: Digest, parts: list[str]) -> None:
+def every_article_is_there(d: DigestMessage, parts: list[str]) -> None:
     visible = "".join(parse_html(part)[0] for part in parts)
     for item in d.items:
         assert item.article.title[:12] in visible  # trimmed at most, never dropped

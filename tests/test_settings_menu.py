@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.preferences import parse_data
+from bot.preferences import change_of
+from news.buttons import Setting, decode_as
 from tests.chatting import buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
@@ -145,6 +146,11 @@ async def test_a_ukrainian_user_is_answered_in_ukrainian(
 
 def test_settings_data_is_only_the_offered_values() -> None:
     languages = ("en", "uk")
+
+    def parse_data(data: str, languages: tuple[str, ...]) -> dict[str, object] | None:
+        setting = decode_as(data, Setting)
+        return change_of(setting, languages) if setting else None
+
     assert parse_data("st:dt:0800-1900", languages) == {"digest_times": ("08:00", "19:00")}
     assert parse_data("st:q:off", languages) == {"quiet": None}
     assert parse_data("st:lp:off", languages) == {"link_previews": False}

@@ -10,7 +10,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from news.records import Delivery, FeedConfig, NewArticle
+from news.records import ChatProfile, Delivery, FeedConfig, NewArticle
 from news.routing import Plan
 from news.store import PollOutcome, Store
 from news.store.database import alembic_config
@@ -97,12 +97,9 @@ async def test_a_gone_feed_stays_off_across_restarts(store: Store) -> None:
 
 async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) -> None:
     feed = await feed_id(store)
-    for chat in (1, 2, 3):
-        await store.chats.seen(chat, kind="private", title=None, language="en", now=NOW)
-    await store.chats.subscribe(1, "Politics", NOW)
-    await store.chats.subscribe(1, "World", NOW)
-    await store.chats.subscribe(2, "World", NOW)
-    await store.chats.subscribe(3, "Sport", NOW)
+    await store.chats.follow(ChatProfile(1, language="en"), ["Politics", "World"], NOW)
+    await store.chats.follow(ChatProfile(2, language="en"), ["World"], NOW)
+    await store.chats.follow(ChatProfile(3, language="en"), ["Sport"], NOW)
 
     first = await store.articles.ingest(feed, Plan(new=[article("old", "Politics")]), now=NOW)
     assert (first.new_articles, first.deliveries) == (1, 0)
@@ -122,9 +119,8 @@ async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) 
 async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store: Store) -> None:
     feed = await feed_id(store)
     for chat in (1, 2):
-        await store.chats.seen(chat, kind="private", title=None, language=None, now=NOW)
-        await store.chats.subscribe(chat, "Politics", NOW)
-    await store.chats.deactivate(2)
+        await store.chats.follow(ChatProfile(chat), {"Politics"}, NOW)
+    await store.chats.gone(2, "bot was blocked by the user")
     await store.articles.ingest(
         feed, Plan(new=[article("a", "Politics")], alertable={"a"}), now=NOW
     )
@@ -139,12 +135,12 @@ async def test_inactive_chats_get_nothing_and_crash_leftovers_are_retried(store:
 
 
 async def test_subscriptions_round_trip(store: Store) -> None:
-    await store.chats.seen(7, kind="private", title="Ann", language="uk", now=NOW)
-    assert await store.chats.subscribe(7, "Politics", NOW) is True
-    assert await store.chats.subscribe(7, "Politics", NOW) is False
-    assert await store.chats.topics(7) == {"Politics"}
-    assert await store.chats.unsubscribe(7, "Politics") is True
-    assert await store.chats.unsubscribe(7, "Politics") is False
+    ann = ChatProfile(7, title="Ann", language="uk")
+    assert await store.chats.follow(ann, {"Politics"}, NOW) == {"Politics"}
+    assert await store.chats.follow(ann, {"Politics", "World"}, NOW) == {"World"}
+    assert await store.chats.topics(7) == {"Politics", "World"}
+    assert await store.chats.unfollow(7, {"Politics"}) == {"Politics"}
+    assert await store.chats.unfollow(7, {"Politics"}) == set()
 
 
 async def test_latest_is_newest_first_and_filters_by_topic(store: Store) -> None:
@@ -168,8 +164,7 @@ async def test_latest_is_newest_first_and_filters_by_topic(store: Store) -> None
 
 async def test_chat_ids_beyond_32_bits_fit(store: Store) -> None:
     supergroup = -1001234567890123
-    await store.chats.seen(supergroup, kind="supergroup", title="G", language=None, now=NOW)
-    await store.chats.subscribe(supergroup, "World", NOW)
+    await store.chats.follow(ChatProfile(supergroup, kind="supergroup", title="G"), {"World"}, NOW)
     assert await store.chats.topics(supergroup) == {"World"}
     async with store.engine.connect() as connection:
         version = (

@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.settings import Settings
-from bot.topics_menu import button_data, parse_data
-from news.topics import Vocabulary
 from tests.botrun import running, settings_for
 from tests.chatting import buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer, rss
@@ -84,15 +82,3 @@ async def test_buttons_work_after_a_restart(
         answer = await press(telegram, ANN, menu.message_id, "tp:+:World")
         assert answer["text"] == "✅ You now follow World."
         assert "✅ World" in (await say(telegram, ANN, "/topics", "Topics")).text
-
-
-def test_callback_data_round_trips_and_fits() -> None:
-    vocabulary = Vocabulary.build({"Politics": [], "x" * 70: [], "Світ": []})
-    for topic in vocabulary.names:
-        for action in "+-":
-            data = button_data(action, topic, vocabulary)
-            assert len(data.encode("utf-8")) <= 64
-            assert parse_data(data, vocabulary) == (action, topic)
-    assert button_data("+", "x" * 70, vocabulary) == "tp:+:#1"
-    assert parse_data("tp:+:#-1", vocabulary) is None
-    assert parse_data("tp:+:politics", vocabulary) is None  # data is exact, never guessed

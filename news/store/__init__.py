@@ -11,8 +11,8 @@ from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
 from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
-from news.store.digests import Digests
 from news.store.feeds import Feeds, PollOutcome
+from news.store.held import HeldArticles
 from news.store.outbox import Outbox
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
@@ -31,7 +31,7 @@ class Store:
     broadcasts: Broadcasts
     alerts: Alerts
     saved: Saved
-    digests: Digests
+    held: HeldArticles
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -48,7 +48,7 @@ class Store:
             Broadcasts(sessions),
             Alerts(sessions),
             Saved(sessions),
-            Digests(sessions),
+            HeldArticles(sessions),
         )
 
     async def migrate(self) -> None:

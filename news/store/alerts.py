@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -65,22 +64,3 @@ class Alerts:
                 return None
             await session.execute(delete(AlertRow).where(AlertRow.id == row.id))
             return row.query
-
-    async def active(self) -> dict[int, list[str]]:
-        """Every active chat's alerts, for matching new articles."""
-        async with self._sessions() as session:
-            return await active_alerts(session)
-
-
-async def active_alerts(session: AsyncSession) -> dict[int, list[str]]:
-    """Chat id -> its alerts, for the chats that can receive them."""
-    statement = (
-        select(AlertRow.chat_id, AlertRow.query)
-        .join(ChatRow, ChatRow.id == AlertRow.chat_id)
-        .where(ChatRow.active)
-        .order_by(AlertRow.id)
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for chat_id, text in await session.execute(statement):
-        found[int(chat_id)].append(text)
-    return dict(found)

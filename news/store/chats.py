@@ -1,18 +1,28 @@
-"""Chats and the topics they follow."""
+"""Chats, the topics they follow, and the events of a chat's life, each one transaction:
+follow, unfollow, back (it talks to us or lets us in again), gone (it can no longer receive
+messages) and moved (a group became a supergroup with a new id)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, literal, select, update
+from sqlalchemy import delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from news.records import ChatPrefs
+from news.records import ChatPrefs, ChatProfile, DeliveryState, ForumThread
 from news.store.database import insert_ignoring_duplicates
 from news.store.prefs import prefs_of
-from news.store.schema import ChatRow, DeliveryRow, SubscriptionRow
-from news.store.states import FAILED, OPEN
+from news.store.schema import (
+    AlertRow,
+    ChatRow,
+    DeliveryRow,
+    DigestRow,
+    SavedRow,
+    SubscriptionRow,
+)
+from news.store.states import OPEN
 
 # What /settings and friends may change; anything else is a programming error.
 CHANGEABLE = frozenset(
@@ -25,27 +35,101 @@ class Chats:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def seen(
-        self, chat_id: int, *, kind: str, title: str | None, language: str | None, now: datetime
-    ) -> None:
-        """Record a chat that talked to us; a chat that had gone quiet is active again."""
+    # ------------------------------------------------------------------ life events
+    async def back(self, chat: ChatProfile, now: datetime) -> None:
+        """The chat talks to us, or let us in again: recorded the first time, active from now
+        on, with everything it had kept."""
         async with self._sessions.begin() as session:
-            row = await session.get(ChatRow, chat_id)
-            if row is None:
-                session.add(
-                    ChatRow(
-                        id=chat_id,
-                        kind=kind,
-                        title=title,
-                        language=language,
-                        active=True,
-                        created_at=now,
+            await _recorded(session, chat, now)
+
+    async def follow(
+        self,
+        chat: ChatProfile,
+        topics: Iterable[str],
+        now: datetime,
+        *,
+        thread: ForumThread | None = None,
+    ) -> set[str]:
+        """The chat follows these topics, with its alerts going to the forum thread it asked
+        from (when it is a forum); returns the topics it did not follow before."""
+        async with self._sessions.begin() as session:
+            row = await _recorded(session, chat, now)
+            if thread is not None:
+                row.thread_id = thread.id
+            await session.flush()
+            added = set()
+            for topic in dict.fromkeys(topics):
+                statement = insert_ignoring_duplicates(session, SubscriptionRow).values(
+                    chat_id=chat.id, topic=topic, created_at=now
+                )
+                if getattr(await session.execute(statement), "rowcount", 0):
+                    added.add(topic)
+            return added
+
+    async def unfollow(self, chat_id: int, topics: Iterable[str]) -> set[str]:
+        """The chat stops following these topics; returns those it did follow."""
+        async with self._sessions.begin() as session:
+            removed = await session.scalars(
+                delete(SubscriptionRow)
+                .where(SubscriptionRow.chat_id == chat_id, SubscriptionRow.topic.in_(set(topics)))
+                .returning(SubscriptionRow.topic)
+            )
+            return set(removed)
+
+    async def gone(self, chat_id: int, reason: str) -> int:
+        """The chat can no longer receive messages (it blocked or removed the bot, or Telegram
+        lost it): kept with everything it follows, sent nothing, its unsent messages cancelled
+        with the reason. Returns how many were cancelled."""
+        async with self._sessions.begin() as session:
+            await session.execute(update(ChatRow).where(ChatRow.id == chat_id).values(active=False))
+            result = await session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.chat_id == chat_id,
+                    DeliveryRow.state.in_((*OPEN, DeliveryState.HELD)),
+                )
+                .values(state=DeliveryState.FAILED, last_error=reason)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def moved(
+        self, old_id: int, new_id: int, now: datetime, *, resend: int | None = None
+    ) -> None:
+        """A group became a supergroup with a new id: its settings, subscriptions, keyword
+        alerts, saved articles and queued messages move there, in order and once each; the old
+        id stays, inactive. Both chats announce the move, so moving twice changes nothing.
+        `resend` is the message Telegram refused for the move: queued again, not an attempt."""
+        async with self._sessions.begin() as session:
+            old = await session.get(ChatRow, old_id)
+            new = await session.get(ChatRow, new_id)
+            created = new is None
+            if new is None:
+                new = ChatRow(id=new_id, kind="supergroup", created_at=now)
+                session.add(new)
+            if old is not None and (created or old.active):  # not yet moved: its settings go too
+                new.title = new.title or old.title
+                for name in CHANGEABLE:
+                    setattr(new, name, getattr(old, name))
+                old.active = False
+            new.active = True
+            await session.flush()
+            await _move_subscriptions(session, old_id, new_id)
+            await _move_keyed(session, AlertRow, AlertRow.query, old_id, new_id)
+            await _move_keyed(session, SavedRow, SavedRow.article_id, old_id, new_id)
+            await _move_deliveries(session, old_id, new_id)
+            if resend is not None:
+                await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id == resend, DeliveryRow.state == DeliveryState.SENDING)
+                    .values(
+                        state=DeliveryState.PENDING,
+                        next_attempt_at=now,
+                        last_error=f"moved to {new_id}",
+                        attempts=DeliveryRow.attempts - 1,
                     )
                 )
-            else:
-                row.active, row.title = True, title or row.title
-                row.language = row.language or language
 
+    # ------------------------------------------------------------------ settings
     async def prefs(self, chat_id: int) -> ChatPrefs | None:
         async with self._sessions() as session:
             row = await session.get(ChatRow, chat_id)
@@ -76,63 +160,12 @@ class Chats:
             # The foreign keys cascade (SQLite has them on: news.store.database).
             await session.execute(delete(ChatRow).where(ChatRow.id == chat_id))
 
-    async def subscribe(self, chat_id: int, topic: str, now: datetime) -> bool:
-        """Follow a topic; False when the chat already did."""
-        async with self._sessions.begin() as session:
-            statement = insert_ignoring_duplicates(session, SubscriptionRow).values(
-                chat_id=chat_id, topic=topic, created_at=now
-            )
-            result = await session.execute(statement)
-            return bool(getattr(result, "rowcount", 0))
-
-    async def unsubscribe(self, chat_id: int, topic: str) -> bool:
-        """Stop following a topic; False when the chat did not follow it."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                delete(SubscriptionRow).where(
-                    SubscriptionRow.chat_id == chat_id, SubscriptionRow.topic == topic
-                )
-            )
-            return bool(getattr(result, "rowcount", 0))
-
     async def topics(self, chat_id: int) -> set[str]:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(SubscriptionRow.topic).where(SubscriptionRow.chat_id == chat_id)
             )
             return set(rows)
-
-    async def deactivate(self, chat_id: int) -> None:
-        """A chat that blocked or removed the bot: kept with its subscriptions, sent nothing."""
-        async with self._sessions.begin() as session:
-            row = await session.get(ChatRow, chat_id)
-            if row is not None:
-                row.active = False
-
-    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
-        """A group became a supergroup with a new id (telegram-facts 1.4): its subscriptions
-        and its deliveries move there, in order and once each; the old id stays, inactive."""
-        async with self._sessions.begin() as session:
-            old = await session.get(ChatRow, old_id)
-            new = await session.get(ChatRow, new_id)
-            if new is None:
-                session.add(
-                    ChatRow(
-                        id=new_id,
-                        kind="supergroup",
-                        title=old.title if old else None,
-                        language=old.language if old else None,
-                        active=True,
-                        created_at=now,
-                    )
-                )
-            else:
-                new.active = True
-            if old is not None:
-                old.active = False
-            await session.flush()
-            await _move_subscriptions(session, old_id, new_id)
-            await _move_deliveries(session, old_id, new_id)
 
 
 async def _move_subscriptions(session: AsyncSession, old_id: int, new_id: int) -> None:
@@ -150,16 +183,64 @@ async def _move_subscriptions(session: AsyncSession, old_id: int, new_id: int) -
 
 
 async def _move_deliveries(session: AsyncSession, old_id: int, new_id: int) -> None:
-    """Rows keep their ids (so their order); an article already queued for the new id stays
-    there once, and the old id's copy of it is given up."""
-    there = select(DeliveryRow.article_id).where(DeliveryRow.chat_id == new_id)
+    """Rows keep their ids (so their order); an article or announcement already queued for the
+    new id stays there once, and the old id's copy of it is given up."""
+    articles = select(DeliveryRow.article_id).where(
+        DeliveryRow.chat_id == new_id, DeliveryRow.article_id.is_not(None)
+    )
+    announcements = select(DeliveryRow.broadcast_id).where(
+        DeliveryRow.chat_id == new_id, DeliveryRow.broadcast_id.is_not(None)
+    )
     await session.execute(
         update(DeliveryRow)
-        .where(DeliveryRow.chat_id == old_id, DeliveryRow.article_id.not_in(there))
+        .where(
+            DeliveryRow.chat_id == old_id,
+            or_(DeliveryRow.article_id.is_(None), DeliveryRow.article_id.not_in(articles)),
+            or_(DeliveryRow.broadcast_id.is_(None), DeliveryRow.broadcast_id.not_in(announcements)),
+        )
         .values(chat_id=new_id)
     )
     await session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.chat_id == old_id, DeliveryRow.state.in_(OPEN))
-        .values(state=FAILED, last_error=f"chat moved to supergroup {new_id}")
+        .values(state=DeliveryState.FAILED, last_error=f"chat moved to supergroup {new_id}")
     )
+    await session.execute(
+        update(DigestRow).where(DigestRow.chat_id == old_id).values(chat_id=new_id)
+    )
+
+
+async def _move_keyed(
+    session: AsyncSession,
+    table: type[AlertRow] | type[SavedRow],
+    key: Any,
+    old_id: int,
+    new_id: int,
+) -> None:
+    """Rows keep their ids (so /alert list keeps its numbers); one the new chat has already
+    (the same query, the same article) stays there once."""
+    there = select(key).where(table.chat_id == new_id)
+    await session.execute(
+        update(table).where(table.chat_id == old_id, key.not_in(there)).values(chat_id=new_id)
+    )
+    await session.execute(delete(table).where(table.chat_id == old_id))
+
+
+async def _recorded(session: AsyncSession, chat: ChatProfile, now: datetime) -> ChatRow:
+    """The chat's row, new or active again, with its title as Telegram shows it now and the
+    writer's language as a first guess."""
+    row = await session.get(ChatRow, chat.id)
+    if row is None:
+        row = ChatRow(
+            id=chat.id,
+            kind=chat.kind,
+            title=chat.title,
+            language=chat.language,
+            active=True,
+            created_at=now,
+        )
+        session.add(row)
+    else:
+        row.active, row.title = True, chat.title or row.title
+        row.language = row.language or chat.language
+    return row

@@ -23,8 +23,8 @@ from news.records import (
     Article,
     Delivery,
     DeliveryState,
-    Digest,
     DigestItem,
+    DigestMessage,
     DigestReason,
 )
 from news.store.articles import articles_from_rows
@@ -177,19 +177,6 @@ class Outbox:
     async def failed(self, delivery_id: int, reason: str) -> None:
         await self._set(delivery_id, state=DeliveryState.FAILED, last_error=reason)
 
-    async def cancel_chat(self, chat_id: int, reason: str) -> int:
-        """Give up every unfinished delivery of a chat that can no longer receive messages."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(DeliveryRow)
-                .where(
-                    DeliveryRow.chat_id == chat_id,
-                    DeliveryRow.state.in_((*OPEN, DeliveryState.HELD)),
-                )
-                .values(state=DeliveryState.FAILED, last_error=reason)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
-
     async def recover_interrupted(self) -> int:
         """At start: deliveries a crash left in "sending" are tried again."""
         async with self._sessions.begin() as session:
@@ -235,7 +222,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
     articles = iter(await articles_from_rows(session, found))
     deliveries = []
     for delivery, article, _, _, broadcast, digest, chat in rows:
-        item: Article | Announcement | Digest
+        item: Article | Announcement | DigestMessage
         if article is not None:
             item = next(articles)
         elif digest is not None:
@@ -255,7 +242,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
     return deliveries
 
 
-async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
+async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
     """A digest with its articles in the order they were found."""
     rows = (
         await session.execute(
@@ -271,4 +258,4 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> Digest:
         DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
     )
     reason = DigestReason(digest.reason)
-    return Digest(digest.id, digest.created_at, reason, items, digest.parts_sent)
+    return DigestMessage(digest.id, digest.created_at, reason, items, digest.parts_sent)

@@ -55,10 +55,6 @@ class Saved:
             )
             return bool(getattr(result, "rowcount", 0))
 
-    async def is_saved(self, chat_id: int, article_id: int) -> bool:
-        async with self._sessions() as session:
-            return await session.get(SavedRow, (chat_id, article_id)) is not None
-
     async def page(self, chat_id: int, offset: int, limit: int) -> tuple[list[SavedArticle], int]:
         """The newest saved first, and how many there are in all."""
         async with self._sessions() as session:

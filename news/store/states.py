@@ -4,7 +4,5 @@ from news.records import DeliveryState
 
 # The unfinished rows: the partial index ix_deliveries_open_chat names exactly these two.
 OPEN = (DeliveryState.PENDING, DeliveryState.SENDING)
-# A short name the chat store still imports.
-FAILED = DeliveryState.FAILED
 
-__all__ = ["FAILED", "OPEN"]
+__all__ = ["OPEN"]

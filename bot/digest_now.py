@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot import texts
+from bot.respond import reply
 from news.locale import Locale
 from news.records import DigestReason
 from news.store import Store
@@ -30,23 +31,15 @@ class DigestNow:
     wake: Callable[[], None]  # tells the sender the outbox has something now
 
     async def digest(self, update: Update, context: Context) -> None:
-        chat, message = update.effective_chat, update.effective_message
-        if chat is None or message is None:
+        chat = update.effective_chat
+        if chat is None or update.effective_message is None:
             return
         # Asking first spares a chat the store has never seen (or with nothing held) a write.
-        held = await self.store.digests.held(chat.id)
+        held = await self.store.held.count(chat.id)
         bundled = (
-            await self.store.digests.bundle(chat.id, self.clock(), DigestReason.ASKED)
-            if held
-            else 0
+            await self.store.held.bundle(chat.id, self.clock(), DigestReason.ASKED) if held else 0
         )
         if bundled > 0:
             self.wake()
             return
-        locale = await self.locale_of(update)
-        await message.reply_text(nothing_new(locale), parse_mode=ParseMode.HTML)
-
-
-def nothing_new(locale: Locale) -> str:
-    _ = locale.gettext
-    return _("Nothing new since your last digest. /latest shows the newest headlines anyway.")
+        await reply(update, texts.nothing_new(await self.locale_of(update)))

@@ -1,5 +1,5 @@
-"""Digests: articles held for a chat (digest mode, quiet hours) put together and queued as one
-delivery, which the sender renders and sends in parts.
+"""Articles held for a chat (digest mode, quiet hours), and their bundling into a digest queued as
+one delivery, which the sender renders and sends in parts.
 
 An article's row goes held -> bundled (into a digest) -> sent when the digest's own row is sent,
 so "what did this chat receive" stays one question for the outbox table.
@@ -27,7 +27,7 @@ class Waiting:
     count: int
 
 
-class Digests:
+class HeldArticles:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
@@ -55,7 +55,8 @@ class Digests:
                 for row, oldest, count in await session.execute(query)
             ]
 
-    async def held(self, chat_id: int) -> int:
+    async def count(self, chat_id: int) -> int:
+        """How many articles the chat has held for its next digest."""
         async with self._sessions() as session:
             count = await session.scalar(
                 select(func.count())

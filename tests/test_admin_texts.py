@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.admin import feed_key, parse_topics
-from bot.admin_replies import feed_list, pages
+from bot.admin_texts import feed_list, pages
 from news.records import FeedHealth
 from news.render import MAX_MESSAGE_UNITS, visible_units
 from news.topics import Vocabulary

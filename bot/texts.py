@@ -1,4 +1,6 @@
-"""What the bot says in chat, as Telegram HTML, in the chat's language.
+"""What the bot says in chat, as Telegram HTML, in the chat's language: the commands' answers,
+/topics, /latest, /saved and /digest (/settings and its commands: bot/preference_texts.py,
+/alert: bot/alert_texts.py, /pause and /stop: bot/pause_texts.py, admins: bot/admin_texts.py).
 
 Each text is an English msgid marked with `_()` and translated through the chat's Locale
 (docs/translations.md); everything user- or feed-supplied is escaped and passed in through
@@ -7,12 +9,16 @@ Each text is an English msgid marked with `_()` and translated through the chat'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.i18n import N_
+from news.buttons import LATEST_MAX_COUNT
 from news.locale import ENGLISH, Locale
-from news.render import escape
+from news.records import Article, SavedArticle
+from news.render import escape, headline_list
 from news.topics import Vocabulary
+
+SAVED_HEADLINE_LIMIT = 200
 
 # (command, one-line description): the /help text and the menu registered with setMyCommands,
 # once per language. The descriptions are msgids, translated where they are shown.
@@ -119,24 +125,6 @@ def unsubscribed(topic: str, *, was_following: bool, locale: Locale) -> str:
     return text.format(topic=escape(topic))
 
 
-def latest_title(topic: str | None, locale: Locale) -> str:
-    """The heading of /latest; render.headlines escapes it."""
-    if topic:
-        return locale.gettext("Latest on {topic}").format(topic=topic)
-    return locale.gettext("Latest headlines")
-
-
-def no_articles(topic: str | None, locale: Locale) -> str:
-    _ = locale.gettext
-    if topic:
-        text = _(
-            "No articles on <b>{topic}</b> yet: the feeds may still be loading. "
-            "Try again in a few minutes."
-        )
-        return text.format(topic=escape(topic))
-    return _("No articles yet: the feeds may still be loading. Try again in a few minutes.")
-
-
 def unknown_command(locale: Locale = ENGLISH) -> str:
     return locale.gettext("I don't know that command. /help lists everything I can do.")
 
@@ -169,3 +157,74 @@ def toggled(topic: str, *, following: bool, locale: Locale) -> str:
 def stale_button(locale: Locale) -> str:
     """A press on a button no current menu carries (plain text)."""
     return locale.gettext("This button is out of date. Send the command again for a fresh menu.")
+
+
+def refusal(locale: Locale) -> str:
+    """A group member who is no administrator tried to change the group's settings."""
+    return locale.gettext("Sorry, only this group's administrators can change that.")
+
+
+def slow_down(locale: Locale, window: float) -> str:
+    return locale.gettext(
+        "You're sending commands faster than I can keep up. Please wait {seconds} seconds "
+        "and try again."
+    ).format(seconds=round(window))
+
+
+# ------------------------------------------------------------------ /latest
+def latest_page(locale: Locale, topic: str | None, articles: Sequence[Article], first: int) -> str:
+    """A page of /latest: numbers go on across pages."""
+    _ = locale.gettext
+    if topic is None:
+        title = _("Latest headlines")
+    else:
+        title = _("Latest on {topic}").format(topic=escape(topic))
+    return headline_list(title, articles, locale, first=first)
+
+
+def latest_usage(locale: Locale, vocabulary: Vocabulary) -> str:
+    _ = locale.gettext
+    example = escape(vocabulary.names[0]) if vocabulary.names else "World"
+    return _(
+        "Send /latest, optionally with a topic and how many headlines (1-{most}), for example:\n"
+        "/latest\n/latest 10\n/latest {topic}\n/latest {topic} 10"
+    ).format(most=LATEST_MAX_COUNT, topic=example)
+
+
+def no_headlines(locale: Locale, topic: str | None, *, more: bool) -> str:
+    _ = locale.gettext
+    if more:
+        return _("That was everything: there are no older headlines.")
+    if topic is None:
+        return _("No articles yet: the feeds may still be loading. Try again in a few minutes.")
+    return _(
+        "No articles on {topic} yet: the feeds may still be loading. Try again in a few minutes."
+    ).format(topic=f"<b>{escape(topic)}</b>")
+
+
+# ------------------------------------------------------------------ /saved and /digest
+def saved_page(
+    locale: Locale, items: Sequence[SavedArticle], offset: int, total: int, page: int
+) -> str:
+    _ = locale.gettext
+    if total > page:
+        title = _("⭐ Saved articles ({first}-{last} of {total})").format(
+            first=offset + 1, last=offset + len(items), total=total
+        )
+    else:
+        title = _("⭐ Saved articles ({total})").format(total=total)
+    listed = headline_list(title, items, locale, first=offset + 1, limit=SAVED_HEADLINE_LIMIT)
+    return listed + "\n\n" + _("Press ✖ with a number to remove that article.")
+
+
+def nothing_saved(locale: Locale) -> str:
+    _ = locale.gettext
+    return _(
+        "Nothing saved yet. Press ⭐ Save under an alert to keep it here; "
+        "/latest shows recent headlines."
+    )
+
+
+def nothing_new(locale: Locale) -> str:
+    _ = locale.gettext
+    return _("Nothing new since your last digest. /latest shows the newest headlines anyway.")

@@ -1,0 +1,125 @@
+"""Callback data: every button kind written and read back the same, within Telegram's 64 bytes,
+in the formats buttons already in chats carry; anything else is read as nothing, never an error."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from news import buttons
+from news.buttons import (
+    LATEST_MAX_COUNT,
+    LATEST_MAX_OFFSET,
+    BroadcastChoice,
+    Button,
+    LatestMore,
+    Save,
+    SavedPage,
+    Setting,
+    SettingKey,
+    StopChoice,
+    TopicToggle,
+    Unsave,
+)
+from news.topics import Vocabulary
+
+names = st.text(min_size=1, max_size=30).filter(lambda name: not name.startswith("#"))
+topic_keys = names | st.integers(min_value=0, max_value=999)
+articles = st.integers(min_value=0, max_value=2**63 - 1)
+values: st.SearchStrategy[Button] = st.one_of(
+    st.builds(TopicToggle, st.booleans(), topic_keys),
+    st.builds(Setting, st.sampled_from(SettingKey), st.text(min_size=1, max_size=20)),
+    st.builds(
+        LatestMore,
+        st.none() | topic_keys,
+        st.integers(min_value=0, max_value=LATEST_MAX_OFFSET),
+        st.integers(min_value=1, max_value=LATEST_MAX_COUNT),
+    ),
+    st.builds(Save, articles),
+    st.builds(Unsave, articles),
+    st.builds(SavedPage, st.integers(min_value=0, max_value=999_999)),
+    st.builds(StopChoice, st.booleans()),
+    st.builds(BroadcastChoice, st.booleans(), st.integers(min_value=1, max_value=2**31 - 1)),
+)
+
+
+@given(values)
+def test_what_is_written_reads_back_the_same_or_is_refused(button: Button) -> None:
+    try:
+        data = buttons.encode(button)
+    except ValueError:  # a name too long for 64 bytes: the keyboards use its position then
+        text = "".join(value for value in astuple(button) if isinstance(value, str))
+        assert len(text.encode("utf-8")) > buttons.MAX_BYTES - len("lt::1000:20")
+        return
+    assert len(data.encode("utf-8")) <= buttons.MAX_BYTES
+    assert buttons.decode(data) == button
+    assert buttons.decode_as(data, type(button)) == button
+
+
+@given(st.text(max_size=80) | st.sampled_from(("tp:", "st:", "lt:", "sv:", "bc:", "stop:")))
+def test_any_string_reads_as_a_button_or_nothing(data: str) -> None:
+    decoded = buttons.decode(data)
+    assert decoded is None or buttons.decode(buttons.encode(decoded)) == decoded
+
+
+@given(st.text(max_size=80))
+def test_any_string_after_a_known_prefix_never_raises(rest: str) -> None:
+    for prefix in ("tp:+:", "tp:-:", "st:mode:", "lt:", "lt:World:", "sv:", "us:", "sp:", "bc:"):
+        buttons.decode(prefix + rest)
+
+
+@pytest.mark.parametrize(
+    ("data", "button"),
+    [
+        ("tp:+:Politics", TopicToggle(True, "Politics")),
+        ("tp:-:#3", TopicToggle(False, 3)),
+        ("st:mode:digest", Setting(SettingKey.MODE, "digest")),
+        ("st:tz:America/New_York", Setting(SettingKey.ZONE, "America/New_York")),
+        ("st:dt:0800-1900", Setting(SettingKey.DIGEST_TIMES, "0800-1900")),
+        ("lt:World:10:5", LatestMore("World", 10, 5)),
+        ("lt::5:5", LatestMore(None, 5, 5)),
+        ("lt:#2:20:20", LatestMore(2, 20, 20)),
+        ("lt:Middle: East:5:5", LatestMore("Middle: East", 5, 5)),
+        ("sv:123", Save(123)),
+        ("us:9", Unsave(9)),
+        ("sp:10", SavedPage(10)),
+        ("stop:yes", StopChoice(True)),
+        ("stop:no", StopChoice(False)),
+        ("bc:send:42", BroadcastChoice(True, 42)),
+        ("bc:cancel:42", BroadcastChoice(False, 42)),
+    ],
+)
+def test_the_formats_buttons_in_chats_already_carry(data: str, button: Button) -> None:
+    assert buttons.decode(data) == button
+    assert buttons.encode(button) == data
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "tp:x:Politics", "tp:+:", "tp:", "st:zz:1", "st:mode:", "lt:World:10:0", "lt:World:10:21",
+        "lt:World:1021:5", "lt:World:x:5", "lt:" + "x" * 61 + ":0:5", "sv:", "sv:-1",
+        "sv:9223372036854775808", "sv:١٢", "sp:1234567", "stop:maybe", "bc:send:", "bc:drop:1",
+        "zz:garbage", "x", "", None,
+    ],
+)  # fmt: skip
+def test_forged_and_stale_data_reads_as_nothing(forged: str | None) -> None:
+    assert buttons.decode(forged) is None
+
+
+def test_a_topic_too_long_for_64_bytes_goes_by_its_position() -> None:
+    vocabulary = Vocabulary.build({"Politics": [], "x" * 70: [], "Світ": [], "#1": []})
+    assert buttons.encode(buttons.toggle(True, "x" * 70, vocabulary)) == "tp:+:#1"
+    assert buttons.encode(buttons.toggle(False, "Світ", vocabulary)) == "tp:-:Світ"
+    # A name that reads as a position goes by its own position.
+    assert buttons.encode(buttons.toggle(True, "#1", vocabulary)) == "tp:+:#3"
+    assert buttons.encode(buttons.latest_more("x" * 70, 5, 5, vocabulary)) == "lt:#1:5:5"
+    assert buttons.encode(buttons.latest_more(None, 5, 5, vocabulary)) == "lt::5:5"
+    for topic in vocabulary.names:
+        for key in (topic, vocabulary.names.index(topic)):
+            assert buttons.topic_named(key, vocabulary) == topic
+    assert buttons.topic_named(99, vocabulary) is None
+    assert buttons.topic_named("politics", vocabulary) is None  # data is exact, never guessed
