@@ -26,6 +26,7 @@ from news.keypoints import labels_with
 from news.page import is_teaser
 from news.records import Entry, FeedState, NewArticle, ParsedFeed
 from news.schedule import Policy, next_check
+from news.steps import NO_STEPS, StepTimer
 from news.store import PollOutcome, Store
 from news.store.feeds import Success
 from news.topics import Vocabulary
@@ -68,6 +69,7 @@ class Poller:
     draw: Callable[[], float] = field(default=lambda: random.uniform(-1.0, 1.0))  # noqa: S311
     metrics: Metrics = field(default_factory=Metrics)
     page_deadline_seconds: float = 10.0  # an article page, read for a teaser's key points
+    steps: StepTimer = NO_STEPS  # where a poll's time goes (bench/poll.py switches it on)
     pages: PageReader = field(init=False)
     _limit: asyncio.Semaphore = field(init=False)
     _hosts: defaultdict[str, asyncio.Semaphore] = field(init=False)
@@ -91,7 +93,8 @@ class Poller:
         feeds = await self.store.feeds.due(now)
         reports = await asyncio.gather(*(self._guarded(feed, now) for feed in feeds))
         successes, self._successes = self._successes, []
-        await self.store.feeds.record_successes(now, successes)
+        with self.steps("record"):
+            await self.store.feeds.record_successes(now, successes)
         total = PollReport(
             feeds=len(reports),
             failed=sum(r.failed for r in reports),
@@ -122,14 +125,15 @@ class Poller:
 
     async def _poll(self, feed: FeedState, now: datetime) -> PollReport:
         try:
-            result = await fetch(
-                self.client,
-                feed.url,
-                etag=feed.etag,
-                last_modified=feed.last_modified,
-                max_bytes=self.max_bytes,
-                deadline_seconds=self.deadline_seconds,
-            )
+            with self.steps("fetch"):
+                result = await fetch(
+                    self.client,
+                    feed.url,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    max_bytes=self.max_bytes,
+                    deadline_seconds=self.deadline_seconds,
+                )
         except PrivateAddress as refusal:
             result = FetchFailed(f"refused: {refusal} (ALLOW_PRIVATE_FEEDS)", None, None)
         if isinstance(result, FetchFailed):
@@ -141,33 +145,40 @@ class Poller:
         if result.permanent_redirect and not await self._moved(feed, now, result):
             return PollReport(feeds=1, failed=1)
         try:
-            parsed = await _parse(result)
+            with self.steps("parse"):
+                parsed = await _parse(result)
         except FeedParseError as error:
             await self._failed(feed, now, FetchFailed(str(error), result.status, None))
             return PollReport(feeds=1, failed=1)
         # Only entries that are new or edited are worth key points and plain text.
-        identities = [entry_identity(entry) for entry in parsed.entries]
-        known = await self.store.articles.known(feed.id, identities)
-        changed = [
-            entry
-            for entry, identity in zip(parsed.entries, identities, strict=True)
-            if identity not in known or known[identity][1] != edit_hash(entry)
-        ]
+        with self.steps("known"):
+            identities = [entry_identity(entry) for entry in parsed.entries]
+            known = await self.store.articles.known(feed.id, identities)
+            changed = [
+                entry
+                for entry, identity in zip(parsed.entries, identities, strict=True)
+                if identity not in known or known[identity][1] != edit_hash(entry)
+            ]
         labels = labels_with(feed.key_point_labels)
-        articles = [
-            from_entry(entry, feed_topics=feed.topics, vocabulary=self.vocabulary, labels=labels)
-            for entry in changed
-        ]
+        with self.steps("from_entry"):
+            articles = [
+                from_entry(
+                    entry, feed_topics=feed.topics, vocabulary=self.vocabulary, labels=labels
+                )
+                for entry in changed
+            ]
         # The first successful poll only records what is there: no flood of old news. Later,
         # entries dated beyond MAX_ENTRY_AGE are recorded but never alerted.
         alertable = set()
         if feed.last_success_at is not None:
             alertable = {a.identity for a in articles if is_fresh(a, now, self.max_entry_age)}
         if feed.fetch_article and alertable:
-            articles = await self._read_pages(feed, changed, articles, alertable, known, labels)
-        ingested = await self.store.articles.ingest(
-            feed.id, articles, now=now, alertable=alertable, seen=identities, known=known
-        )
+            with self.steps("pages"):
+                articles = await self._read_pages(feed, changed, articles, alertable, known, labels)
+        with self.steps("ingest"):
+            ingested = await self.store.articles.ingest(
+                feed.id, articles, now=now, alertable=alertable, seen=identities, known=known
+            )
         for article in ingested.stored:
             where = {
                 "feed": feed.url,
@@ -288,7 +299,8 @@ class Poller:
             ),
             admins_told=tell,
         )
-        await self.store.feeds.record(feed.id, now, outcome)
+        with self.steps("record"):
+            await self.store.feeds.record(feed.id, now, outcome)
 
     async def _disable(
         self, feed: FeedState, now: datetime, reason: str, *, error: str | None = None
