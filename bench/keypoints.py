@@ -20,7 +20,7 @@ a source that no longer holds the text the gold was marked on stops the bench (b
 
 The exit status is 0 when every measured target passes (or nothing could be measured), 1 when
 one fails, 2 when the gold no longer fits its sources. Few articles carry such lists in the
-corpus we have: treat the figures as direction, not truth (keypoints-notes.md).
+corpus we have: treat the figures as direction, not truth.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ def related_html(reference: Reference) -> str:
 
 
 def variants(reference: Reference) -> dict[str, str]:
-    """The article as the markups seen in the wild (keypoints-notes.md)."""
+    """The article in the markups publishers use: list under a label, in a points box, under a
+    bold label, and the list flattened into text."""
     items = "".join(f"<li>{html.escape(point)}</li>" for point in reference.points)
     lead = f"<p>{html.escape(reference.date_line)}</p>"
     body, related = body_html(reference), related_html(reference)
