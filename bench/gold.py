@@ -32,7 +32,6 @@ class Article:
     label: str
     points: tuple[str, ...]
     text: str
-    link: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def load(gold: Path, shared: Path) -> tuple[list[Article], list[Skipped]]:
         if not source.is_file():
             skipped.append(Skipped(item["id"], f"{source} is not there"))
             continue
-        title, text, link = _read(source, item)
+        title, text = _read(source, item)
         if fingerprint(text) != item["text_sha256"]:
             raise GoldMismatch(
                 f"{item['id']}: {source} changed since the gold was marked (SHA-256 of the "
@@ -84,14 +83,13 @@ def load(gold: Path, shared: Path) -> tuple[list[Article], list[Skipped]]:
                 label=item["label"],
                 points=points,
                 text=text,
-                link=link,
             )
         )
     return articles, skipped
 
 
-def _read(source: Path, item: dict[str, str]) -> tuple[str, str, str]:
-    """(title, text, link) of the article `item` points at in `source`."""
+def _read(source: Path, item: dict[str, str]) -> tuple[str, str]:
+    """(title, text) of the article `item` points at in `source`."""
     if item["read"] == "page":
         return _page(source)
     if item["read"] == "feed entry full-text":
@@ -99,17 +97,17 @@ def _read(source: Path, item: dict[str, str]) -> tuple[str, str, str]:
     raise ValueError(f"{item['id']}: unknown way to read a source: {item['read']!r}")
 
 
-def _page(source: Path) -> tuple[str, str, str]:
+def _page(source: Path) -> tuple[str, str]:
     """A page as text in the seed's layout: " date YYYY-MM-DD <headline>", then the article
     (its labelled list and body) up to the site's "More on the topic" block."""
     lines = source.read_text(encoding="utf-8").splitlines()
     first = lines[0].strip()
     title = first.split(" ", 2)[2] if first.startswith("date ") else first
     end = lines.index(_MORE) if _MORE in lines else len(lines)
-    return title, "\n".join(lines[1:end]), ""
+    return title, "\n".join(lines[1:end])
 
 
-def _feed_entry(source: Path, item: dict[str, str]) -> tuple[str, str, str]:
+def _feed_entry(source: Path, item: dict[str, str]) -> tuple[str, str]:
     """The <full-text> of the RSS item with this link or guid, as the feed carries it."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     root = etree.parse(str(source), parser).getroot()
@@ -120,5 +118,5 @@ def _feed_entry(source: Path, item: dict[str, str]) -> tuple[str, str, str]:
             item.get("guid") and guid == item["guid"]
         ):
             title = entry.findtext("{*}title", default="").strip()
-            return title, entry.findtext("{*}full-text", default="").strip(), link
+            return title, entry.findtext("{*}full-text", default="").strip()
     raise GoldMismatch(f"{item['id']}: no entry with that link or guid in {source}")

@@ -259,6 +259,8 @@ async def _one_at_a_time(
     start = time.process_time()
     report = await poller.poll_due()
     cpu = time.process_time() - start
+    if report.feeds != len(feed_ids):  # others were due too: the figures would mix them in
+        raise RuntimeError(f"{report.feeds} feeds polled one at a time, not {len(feed_ids)}")
     return Breakdown(report.feeds, cpu, steps)
 
 
