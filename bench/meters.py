@@ -90,7 +90,7 @@ def print_breakdown(kind: str, run: Breakdown) -> None:
         top += seconds if depth == 0 else 0.0
         calls = run.steps.calls[name] / feeds
         shown = "  " * depth + name.rpartition(".")[2]
-        print(f"  {shown:<40}{calls:>8.1f}{seconds * 1000:>10.2f}{seconds / total:>7.0%}")
+        print(f"  {shown:<40}{calls:>8.2f}{seconds * 1000:>10.2f}{seconds / total:>7.0%}")
     other = total - top
     label = "other (due(), scheduling, the loop)"
     print(f"  {label:<40}{'':>8}{other * 1000:>10.2f}{other / total:>7.0%}")
