@@ -2,11 +2,9 @@
 
     .venv/bin/python bench/poll.py [--feeds 1000] [--changed 0.2] [--full-prime] [--profile]
 
-A separate process serves the feeds over loopback HTTP (gzip, ETag, Last-Modified), so its CPU
-is not counted as ours. Each feed is built from a real feed file of the shared corpus (or from
-generated text when the corpus is missing): 20-50 items with ids and links of its own. The feeds
-are spread over many loopback addresses (127.0.x.y), so the poller's per-host limit applies as
-it does with real publishers.
+A separate process serves the feeds over loopback HTTP (bench/feedserver.py), so its CPU is not
+counted as ours. Each feed is built from a real feed file of the shared corpus, or from
+generated text when the corpus is missing (bench/feedbodies.py).
 
 Cycles, each with every feed due (the clock moves a day between them):
   1. prime:    every feed answers 200 to its first poll (ETags recorded, articles stored);
@@ -19,10 +17,9 @@ measures a first start but takes minutes. Bare feedparser.parse then runs on exa
 the changed feeds served in cycle 3.
 
 Where the CPU goes: a sample of unchanged feeds, then of changed feeds (given new items once
-more), is polled one feed at a time through the real Poller, with fetch, parse_feed,
-feedparser.parse, from_entry, key_points, ingest (and its steps) and feeds.record wrapped in CPU
-meters. One at a time, nothing else runs while a part is awaited, so process CPU time is that
-part's own. --profile adds two cycles (all 304, changed) under cProfile and prints their top.
+more), is polled one feed at a time through the real Poller with its step timer switched on
+(news.steps; bench/meters.py prints every step it reports). --profile adds two cycles (all 304,
+changed) under cProfile and prints their top.
 
 The exit status is 0 when every target passes, 1 otherwise.
 """
@@ -31,422 +28,43 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
-import contextlib
-import cProfile
-import functools
-import gzip
-import hashlib
 import io
-import multiprocessing
-import pstats
-import random
-import re
-import resource
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, cast
-from unittest import mock
 
 import feedparser
-from aiohttp import web
+from feedbodies import TOPICS, Spec, Template, etag_of, feed_body, load_templates, plan_feeds
+from feedserver import ServerProcess, host_address
+from meters import Breakdown, Cycle, print_breakdown, print_cycles, profiled, rss_mb
 
-import jobs.poll
-import news.article
-import news.store.articles
-import news.store.ingest
 from bot.settings import Settings
 from jobs.poll import Poller
-from news.records import FeedConfig, FeedState
+from news.records import ChatProfile, FeedConfig
 from news.schedule import Policy
+from news.steps import NO_STEPS, Steps, StepTimer
 from news.store import Store
-from news.store.feeds import Feeds
+from news.store.feeds import Success
 from news.topics import Vocabulary
 from web.fetch import make_client
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "feeds" / "news"
 
-# The issue's targets (issue 3, "Proof").
+# The targets (bench/README.md): what is above bare parsing, a 304's cost, a cycle's time.
 TARGET_RATIO = 1.3
 TARGET_304_MS = 2.0
 TARGET_CYCLE_S = 20.0
 
-MIN_ITEMS, MAX_ITEMS = 20, 50  # items per feed
-MIN_NEW, MAX_NEW = 1, 5  # new items in a feed that changed
-# A corpus file with fewer items would be repeated too often to pass for a feed of 20-50.
-MIN_TEMPLATE_ITEMS = 10
-SERVER_START_SECONDS = 120.0  # building and gzipping 1,000 bodies takes a few seconds
-SERVER_LIFETIME_SECONDS = 900.0  # the server stops by itself should this process vanish
 USER_AGENT = "newsbot-bench/1 (+https://example.org/newsbot)"
 # Feeds polled one at a time for the breakdown: enough for steady means, few enough to be quick.
 SEQUENTIAL_304 = 200
 SEQUENTIAL_200 = 100
 MAX_CRASHES = 10  # poll_due calls that may raise in one cycle before it is given up
-
-TOPICS: dict[str, list[str]] = {
-    "World": ["world", "world news", "international", "europe", "asia", "americas"],
-    "Politics": ["politics", "elections", "us politics", "uk politics"],
-    "Business": ["business", "economy", "markets", "money"],
-    "Technology": ["technology", "tech", "science"],
-    "Health": ["health", "wellness", "medicine"],
-    "Sport": ["sport", "sports", "football"],
-}
-
-
-# -- Feed bodies: built identically in the server and, for the bare parse, in this process ----
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """Everything both processes need to build byte-identical feeds."""
-
-    feeds: int
-    changed: float
-    hosts: int
-    corpus: Path
-    seed: int
-    full_prime: bool  # False: feeds that never change are primed with one item
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A real feed document cut into what precedes its items, the items, and what follows."""
-
-    name: str
-    head: bytes
-    items: tuple[bytes, ...]
-    tail: bytes
-    content_type: str
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    index: int
-    template: int
-    size: int  # items listed at any time
-    new_per_change: int
-    changes: bool  # among the feeds that gain items after the priming cycle
-
-
-_ITEM = re.compile(rb"<(item|entry)[\s>].*?</\1\s*>", re.DOTALL)
-_ID_TEXT = re.compile(rb"(<(guid|id)(?:\s[^>]*)?>)(.*?)(</\2\s*>)", re.DOTALL)
-_LINK_TEXT = re.compile(rb"(<link(?:\s[^>]*)?(?<!/)>)(.*?)(</link\s*>)", re.DOTALL)
-_LINK_HREF = re.compile(rb"(<link\b[^>]*?\shref=[\"'])([^\"']*)")
-_TITLE_TEXT = re.compile(rb"(<title(?:\s[^>]*)?>)(.*?)(</title\s*>)", re.DOTALL)
-# scheme://host of a URL, possibly inside CDATA: a marker path segment goes right after it, so
-# the link stays a valid URL that needs no XML escaping.
-_URL_START = re.compile(rb"\s*(?:<!\[CDATA\[)?\s*https?://[^/?#\s<\]\"']+")
-
-
-def load_templates(corpus: Path, seed: int) -> list[Template]:
-    templates = []
-    if corpus.is_dir():
-        for path in sorted(corpus.iterdir()):
-            template = _split(path.name, path.read_bytes())
-            if template is not None and len(template.items) >= MIN_TEMPLATE_ITEMS:
-                templates.append(template)
-    return templates or _generated_templates(seed)
-
-
-def _split(name: str, body: bytes) -> Template | None:
-    items = list(_ITEM.finditer(body))
-    if not items:
-        return None
-    atom = items[0].group(1) == b"entry"
-    return Template(
-        name=name,
-        head=body[: items[0].start()],
-        items=tuple(match.group(0) for match in items),
-        tail=body[items[-1].end() :],
-        content_type="application/atom+xml" if atom else "application/rss+xml",
-    )
-
-
-def plan_feeds(spec: Spec, template_count: int) -> list[Plan]:
-    rng = random.Random(spec.seed)
-    changing = set(rng.sample(range(spec.feeds), round(spec.feeds * spec.changed)))
-    return [
-        Plan(
-            index=index,
-            template=rng.randrange(template_count),
-            size=rng.randint(MIN_ITEMS, MAX_ITEMS),
-            new_per_change=rng.randint(MIN_NEW, MAX_NEW),
-            changes=index in changing,
-        )
-        for index in range(spec.feeds)
-    ]
-
-
-def feed_body(template: Template, plan: Plan, version: int) -> bytes:
-    """Version 0 lists stories size-1..0; each later version adds new_per_change newer ones.
-
-    Story s is the template's item s mod len(items), with its guid/id and links made unique to
-    this feed and story (one link in two feeds is one story to the store); a repeated item also
-    gets a changed title, or the store would take it for the earlier copy under a new id.
-    """
-    first = version * plan.new_per_change
-    stories = range(first + plan.size - 1, first - 1, -1)  # newest first, as feeds list them
-    items = (_story(template, plan.index, story) for story in stories)
-    return template.head + b"\n".join(items) + template.tail
-
-
-def _story(template: Template, feed: int, story: int) -> bytes:
-    item = template.items[story % len(template.items)]
-    mark = b"nb%d-%d" % (feed, story)
-    item = _ID_TEXT.sub(lambda m: m[1] + _mark(m[3], mark) + m[4], item)
-    item = _LINK_TEXT.sub(lambda m: m[1] + _mark(m[2], mark) + m[3], item)
-    item = _LINK_HREF.sub(lambda m: m[1] + _mark(m[2], mark), item)
-    repeat = story // len(template.items)
-    if repeat:
-        item = _TITLE_TEXT.sub(lambda m: m[1] + _append(m[2], b" (%d)" % repeat) + m[3], item, 1)
-    return item
-
-
-def _mark(text: bytes, mark: bytes) -> bytes:
-    url = _URL_START.match(text)
-    if url:
-        return text[: url.end()] + b"/" + mark + text[url.end() :]
-    return _append(text, b"-" + mark)
-
-
-def _append(text: bytes, suffix: bytes) -> bytes:
-    text = text.rstrip()
-    if text.endswith(b"]]>"):
-        return text[:-3] + suffix + b"]]>"
-    return text + suffix
-
-
-def _generated_templates(seed: int) -> list[Template]:
-    """Stand-ins for the corpus: RSS 2.0 with HTML bodies of news-like length."""
-    rng = random.Random(seed)
-    words = re.findall(
-        r"\w+",
-        "government minister said on tuesday that the new plan would cut costs for families "
-        "across the country while critics warned of delays in hospitals schools and courts "
-        "after months of talks officials agreed a deal with unions over pay and working hours "
-        "markets rose as investors welcomed figures showing growth in exports and jobs",
-    )
-
-    def sentence(low: int, high: int) -> str:
-        text = " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
-        return text.capitalize() + "."
-
-    templates = []
-    for number in range(8):
-        items = []
-        for story in range(60):
-            paragraphs = "".join(
-                f"<p>{sentence(12, 30)} {sentence(8, 25)}</p>" for _ in range(rng.randint(2, 8))
-            )
-            link = f"https://news{number}.example/story/{story}"
-            day = datetime(2024, 5, 1, tzinfo=UTC) - timedelta(hours=story)
-            item = (
-                f"<item><title>{sentence(6, 12)}</title><link>{link}</link>"
-                f'<guid isPermaLink="true">{link}</guid>'
-                f"<description>{sentence(15, 35)}</description>"
-                f"<content:encoded><![CDATA[{paragraphs}]]></content:encoded>"
-                f"<category>{rng.choice(list(TOPICS))}</category>"
-                f"<pubDate>{format_datetime(day, usegmt=True)}</pubDate></item>"
-            )
-            items.append(item.encode())
-        head = (
-            '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-            f"<title>Generated news {number}</title><link>https://news{number}.example/</link>"
-            "<description>Generated by bench/poll.py</description>\n"
-        )
-        templates.append(
-            Template(
-                f"generated-{number}",
-                head.encode(),
-                tuple(items),
-                b"\n</channel></rss>\n",
-                "application/rss+xml",
-            )
-        )
-    return templates
-
-
-def host_address(host: int) -> str:
-    """The loopback address of host number `host`: 127.0.1.1, 127.0.1.2, ... (all of 127/8 is
-    loopback on Linux, so each address is a distinct "publisher" for the per-host limit)."""
-    return f"127.0.{1 + host // 250}.{1 + host % 250}"
-
-
-# -- The feed server process --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Served:
-    gzipped: bytes
-    etag: str
-    last_modified: str
-    content_type: str
-
-
-def served(template: Template, plan: Plan, version: int) -> Served:
-    body = feed_body(template, plan, version)
-    when = datetime(2024, 5, 1, tzinfo=UTC) + timedelta(hours=version)
-    return Served(
-        # Publishers gzip their feeds; pre-compressed here, so our client pays for inflating
-        # as it does in production while the server pays nothing per request.
-        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-        etag=etag_of(body),
-        last_modified=format_datetime(when, usegmt=True),
-        content_type=template.content_type,
-    )
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-
-
-def primed_plan(plan: Plan, spec: Spec) -> Plan:
-    """What a feed serves on its first poll."""
-    if plan.changes or spec.full_prime:
-        return plan
-    # It answers 304 ever after, so what it listed is never read again; one item keeps the
-    # priming cycle short (a full prime stores ~28,000 articles that no later cycle touches).
-    return replace(plan, size=1)
-
-
-@dataclass
-class FeedSite:
-    spec: Spec
-    templates: list[Template]
-    plans: list[Plan]
-    current: dict[int, Served] = field(default_factory=dict)
-    statuses: dict[int, int] = field(default_factory=dict)
-
-    def publish(self, version: int) -> None:
-        """Version 0 for every feed, or a later version for the feeds that change."""
-        for plan in self.plans:
-            if version == 0:
-                plan = primed_plan(plan, self.spec)
-            elif not plan.changes:
-                continue
-            self.current[plan.index] = served(self.templates[plan.template], plan, version)
-
-    def take_statuses(self) -> dict[int, int]:
-        statuses, self.statuses = self.statuses, {}
-        return statuses
-
-    async def handle(self, request: web.Request) -> web.Response:
-        feed = self.current.get(int(request.match_info["index"]))
-        if feed is None:
-            return self._count(web.Response(status=404))
-        validators = {"ETag": feed.etag, "Last-Modified": feed.last_modified}
-        if request.headers.get("If-None-Match") == feed.etag:
-            return self._count(web.Response(status=304, headers=validators))
-        headers = {"Content-Type": feed.content_type, "Content-Encoding": "gzip", **validators}
-        return self._count(web.Response(body=feed.gzipped, headers=headers))
-
-    def _count(self, response: web.Response) -> web.Response:
-        self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
-        return response
-
-
-def serve(connection: Connection, spec: Spec) -> None:
-    """The server process's entry point: answers commands from the pipe until told to stop."""
-    asyncio.run(_serve(connection, spec))
-
-
-async def _serve(connection: Connection, spec: Spec) -> None:
-    templates = load_templates(spec.corpus, spec.seed)
-    site = FeedSite(spec, templates, plan_feeds(spec, len(templates)))
-    site.publish(0)
-    app = web.Application()
-    app.router.add_get("/feeds/{index:\\d+}.xml", site.handle)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    try:
-        for host in range(spec.hosts):
-            await web.TCPSite(runner, host_address(host), 0, backlog=512).start()
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        ports = {address: port for address, port, *_ in runner.addresses}
-        connection.send(("ready", ports))
-        # The pipe is read in a thread (its recv blocks); commands are carried out on the loop.
-        threading.Thread(
-            target=_obey, args=(connection, site, loop, stop), daemon=True, name="control"
-        ).start()
-        async with asyncio.timeout(SERVER_LIFETIME_SECONDS):
-            await stop.wait()
-    finally:
-        await runner.cleanup()
-
-
-def _obey(
-    connection: Connection, site: FeedSite, loop: asyncio.AbstractEventLoop, stop: asyncio.Event
-) -> None:
-    def on_loop(call: Callable[[], Any]) -> Any:
-        async def run() -> Any:
-            return call()
-
-        return asyncio.run_coroutine_threadsafe(run(), loop).result()
-
-    try:
-        while True:
-            command, argument = connection.recv()
-            if command == "publish":
-                on_loop(functools.partial(site.publish, argument))
-                connection.send(("ok", None))
-            elif command == "statuses":
-                connection.send(("ok", on_loop(site.take_statuses)))
-            else:
-                break
-    except (EOFError, OSError):  # the benchmark went away: stop serving
-        pass
-    loop.call_soon_threadsafe(stop.set)
-
-
-class ServerProcess:
-    """The feed server in its own process (spawned: no inherited loop, database or threads)."""
-
-    def __init__(self, spec: Spec) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._connection, child = context.Pipe()
-        self._process = context.Process(target=serve, args=(child, spec), daemon=True)
-        self.ports: dict[str, int] = {}  # loopback address -> the server's port there
-
-    def __enter__(self) -> ServerProcess:
-        self._process.start()
-        _, self.ports = self._reply(SERVER_START_SECONDS)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        with contextlib.suppress(OSError):  # the server may be gone already
-            self._connection.send(("stop", None))
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout=5)
-
-    def publish(self, version: int) -> None:
-        self._connection.send(("publish", version))
-        self._reply(SERVER_START_SECONDS)
-
-    def statuses(self) -> dict[int, int]:
-        self._connection.send(("statuses", None))
-        return dict(self._reply(10.0)[1])
-
-    def _reply(self, timeout: float) -> Any:
-        if not self._connection.poll(timeout):
-            raise RuntimeError("the feed server did not answer (see its traceback above)")
-        return self._connection.recv()
-
-
-# -- The poller side ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -464,78 +82,6 @@ class Clock:
 
 
 @dataclass(frozen=True, slots=True)
-class Cycle:
-    name: str
-    wall: float
-    cpu: float
-    feeds: int
-    failed: int
-    new_articles: int
-    deliveries: int
-    statuses: dict[int, int]
-    crashes: tuple[str, ...] = ()  # exceptions that escaped poll_due
-
-    @property
-    def ok(self) -> int:
-        return self.statuses.get(200, 0)
-
-    @property
-    def not_modified(self) -> int:
-        return self.statuses.get(304, 0)
-
-
-@dataclass
-class Meter:
-    """CPU seconds and calls per label, for functions patched to report to it.
-
-    Only meaningful while one feed is polled at a time: then nothing else runs during an
-    await but the work awaited (aiosqlite's thread, the parse thread), and process CPU time is
-    that work's own.
-    """
-
-    cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
-    calls: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    def timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self._add(label, start)
-
-        return timed
-
-    def timed_async(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        async def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.process_time()
-            try:
-                return await function(*args, **kwargs)
-            finally:
-                self._add(label, start)
-
-        return timed
-
-    def _add(self, label: str, start: float) -> None:
-        self.cpu[label] += time.process_time() - start
-        self.calls[label] += 1
-
-
-@dataclass(frozen=True, slots=True)
-class Sequential:
-    """One kind of feed polled one at a time through the real Poller, its parts metered."""
-
-    feeds: int
-    cpu: float  # the whole poll_due
-    meter: Meter
-
-    def per_feed(self, label: str) -> float:
-        return self.meter.cpu.get(label, 0.0) / max(self.feeds, 1)
-
-
-@dataclass(frozen=True, slots=True)
 class Results:
     spec: Spec
     templates: str  # how many, and from where
@@ -548,8 +94,8 @@ class Results:
     baseline_rss_mb: float
     peak_rss_mb: float
     bare_parse: float  # CPU per changed feed of feedparser.parse on the measured cycle's bytes
-    unchanged: Sequential
-    changed: Sequential
+    unchanged: Breakdown
+    changed: Breakdown
     expected_new: int
     changed_feeds: int
     profile: str | None
@@ -583,10 +129,6 @@ async def run_cycle(name: str, poller: Poller, server: ServerProcess) -> Cycle:
     return Cycle(name, wall, cpu, feeds, failed, new, deliveries, statuses, tuple(crashes))
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 async def bench(spec: Spec, server: ServerProcess, options: argparse.Namespace) -> Results:
     templates = load_templates(spec.corpus, spec.seed)
     plans = plan_feeds(spec, len(templates))
@@ -606,9 +148,9 @@ async def bench(spec: Spec, server: ServerProcess, options: argparse.Namespace) 
             baseline_rss_mb = rss_mb()
             async with make_client(user_agent=USER_AGENT) as client:
 
-                def poller(on: Store, at_once: int, per_host_at_once: int) -> Poller:
+                def poller(at_once: int, per_host_at_once: int, steps: StepTimer) -> Poller:
                     return Poller(
-                        on,
+                        store,
                         client,
                         vocabulary,
                         Policy(
@@ -620,9 +162,13 @@ async def bench(spec: Spec, server: ServerProcess, options: argparse.Namespace) 
                         max_entry_age=timedelta(days=365 * 100),
                         concurrency=at_once,
                         per_host=per_host_at_once,
+                        steps=steps,
                     )
 
-                bot = poller(store, concurrency, per_host)
+                def one_feed_at_a_time(steps: StepTimer) -> Poller:
+                    return poller(1, 1, steps)
+
+                bot = poller(concurrency, per_host, NO_STEPS)
                 cycles = [await run_cycle("prime (first poll, all 200)", bot, server)]
                 quiet = await _all_not_modified(bot, server, clock, cycles)
                 version = 1
@@ -633,20 +179,27 @@ async def bench(spec: Spec, server: ServerProcess, options: argparse.Namespace) 
                 peak_rss_mb = rss_mb()  # before this process builds bodies of its own below
                 if options.profile:  # after the measured cycle, so it cannot distort it
                     clock.advance()
-                    profile = await _profiled("all 304", bot, server, options.profile_dir)
+                    profile = await profiled(
+                        "all 304", lambda: run_cycle("all 304", bot, server), options.profile_dir
+                    )
                     version += 1
                     server.publish(version)
                     clock.advance()
-                    profile += await _profiled("changed", bot, server, options.profile_dir)
+                    profile += await profiled(
+                        "changed", lambda: run_cycle("changed", bot, server), options.profile_dir
+                    )
                 # One feed at a time: a sample of the unchanged feeds, then of the changed ones.
                 states = {feed.url: feed.id for feed in await store.feeds.all()}
                 steady = [states[urls[p.index]] for p in plans if not p.changes]
                 moving = [states[urls[p.index]] for p in changed]
-                clock.advance()
-                unchanged = await _one_at_a_time(store, steady[:SEQUENTIAL_304], poller)
+                unchanged = await _one_at_a_time(
+                    store, steady[:SEQUENTIAL_304], clock(), one_feed_at_a_time
+                )
                 version += 1
                 server.publish(version)
-                changed_run = await _one_at_a_time(store, moving[:SEQUENTIAL_200], poller)
+                changed_run = await _one_at_a_time(
+                    store, moving[:SEQUENTIAL_200], clock(), one_feed_at_a_time
+                )
         finally:
             await store.close()
     bodies = [
@@ -692,63 +245,23 @@ async def _all_not_modified(
     raise RuntimeError("feeds still answer 200 after three cycles: see the poller's log")
 
 
-class _OnlyThese:
-    """The store's feeds, but due() hands out only the chosen ones."""
-
-    def __init__(self, feeds: Feeds, ids: Sequence[int]) -> None:
-        self._feeds = feeds
-        self._ids = frozenset(ids)
-
-    async def due(self, now: datetime, limit: int = 500) -> list[FeedState]:
-        due = await self._feeds.due(now, limit=1_000_000)
-        return [feed for feed in due if feed.id in self._ids][:limit]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._feeds, name)
-
-
 async def _one_at_a_time(
-    store: Store, feed_ids: Sequence[int], make: Callable[[Store, int, int], Poller]
-) -> Sequential:
-    """Poll these feeds through the real Poller, one at a time, with its parts metered.
+    store: Store, feed_ids: Sequence[int], now: datetime, make: Callable[[StepTimer], Poller]
+) -> Breakdown:
+    """Poll these feeds (and no other) through the real Poller, one at a time, its steps timed.
 
-    The patches wrap functions by the names the poller and the store look them up by; a part
-    that a refactoring renamed is simply not shown, and its time lands in "other".
+    They are made due by recording them as checked with their next check now; every other
+    feed's next check is still ahead of the clock.
     """
-    meter = Meter()
-    view = replace(store, feeds=cast("Feeds", _OnlyThese(store.feeds, feed_ids)))
-    sync_parts = [
-        (jobs.poll, "parse_feed", "parse_feed"),
-        (feedparser, "parse", "feedparser.parse"),  # the module parse_feed calls it through
-        (jobs.poll, "from_entry", "from_entry"),
-        (news.article, "key_points", "key_points"),
-    ]
-    async_parts = [
-        (jobs.poll, "fetch", "fetch"),
-        (store.articles, "ingest", "ingest"),
-        # ingest's steps, looked up by the store as news.store.ingest.<name>
-        (news.store.ingest, "lookup", "lookup"),
-        (news.store.ingest, "mark_seen", "mark_seen"),
-        (news.store.ingest, "store_edits", "store_edits"),
-        (news.store.ingest, "repeats", "repeats"),
-        (news.store.ingest, "insert_new", "insert_new"),
-        (news.store.ingest, "enqueue_keywords", "enqueue_keywords"),
-        (news.store.ingest, "enqueue", "enqueue"),
-        (store.feeds, "record", "record"),
-    ]
-    with contextlib.ExitStack() as patches:
-        for owner, name, label in sync_parts:
-            if hasattr(owner, name):
-                timed = meter.timed(label, getattr(owner, name))
-                patches.enter_context(mock.patch.object(owner, name, timed))
-        for owner, name, label in async_parts:
-            if hasattr(owner, name):
-                timed = meter.timed_async(label, getattr(owner, name))
-                patches.enter_context(mock.patch.object(owner, name, timed))
-        start = time.process_time()
-        report = await make(view, 1, 1).poll_due()
-        cpu = time.process_time() - start
-    return Sequential(report.feeds, cpu, meter)
+    await store.feeds.record_successes(now, [Success(feed, next_check_at=now) for feed in feed_ids])
+    steps = Steps()
+    poller = make(steps)
+    start = time.process_time()
+    report = await poller.poll_due()
+    cpu = time.process_time() - start
+    if report.feeds != len(feed_ids):  # others were due too: the figures would mix them in
+        raise RuntimeError(f"{report.feeds} feeds polled one at a time, not {len(feed_ids)}")
+    return Breakdown(report.feeds, cpu, steps)
 
 
 def _describe_templates(templates: Sequence[Template], corpus: Path) -> str:
@@ -771,9 +284,8 @@ async def _prepare(store: Store, urls: Sequence[str], now: datetime, chats: int)
     )
     await store.feeds.sync(configs, now)
     for chat in range(1, chats + 1):
-        await store.chats.seen(chat, kind="private", title=None, language=None, now=now)
-        for topic in (names[chat % len(names)], names[(chat + 2) % len(names)]):
-            await store.chats.subscribe(chat, topic, now)
+        topics = {names[chat % len(names)], names[(chat + 2) % len(names)]}
+        await store.chats.follow(ChatProfile(chat), topics, now)
 
 
 def _bare_parse(bodies: Sequence[tuple[str, bytes, Template]]) -> float:
@@ -794,44 +306,6 @@ def _headers(url: str, body: bytes, template: Template) -> dict[str, str]:
     }
 
 
-class _InlineExecutor(concurrent.futures.ThreadPoolExecutor):
-    """Runs asyncio.to_thread work on the calling thread, so cProfile (which sees one thread)
-    sees the parse too. Only for the profiled cycles: it blocks the loop while parsing."""
-
-    def submit(
-        self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
-    ) -> concurrent.futures.Future[Any]:
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed to the awaiting coroutine, as a thread would
-            future.set_exception(error)
-        return future
-
-
-async def _profiled(name: str, poller: Poller, server: ServerProcess, save_to: Path | None) -> str:
-    loop = asyncio.get_running_loop()
-    loop.set_default_executor(_InlineExecutor())
-    profiler = cProfile.Profile()
-    profiler.enable()
-    cycle = await run_cycle(name, poller, server)
-    profiler.disable()
-    loop.set_default_executor(concurrent.futures.ThreadPoolExecutor())
-    if save_to is not None:  # for pstats' callers/callees, or a viewer such as snakeviz
-        profiler.dump_stats(save_to / f"{name.replace(' ', '-')}.prof")
-    out = io.StringIO()
-    out.write(
-        f"\n=== profile of an extra cycle ({name}): {cycle.ok} x 200, {cycle.not_modified} x "
-        f"304, {cycle.new_articles} new, {cycle.deliveries} alerts queued\n"
-        "The event-loop thread, with parsing moved onto it. SQLite's own work (aiosqlite's "
-        "thread) is not here; SQLAlchemy building statements and reading rows is.\n"
-    )
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(r"(jobs|news)/.*\.py", 25)
-    stats.sort_stats("tottime").print_stats(20)
-    return out.getvalue()
-
-
 # -- Report ------------------------------------------------------------------------------------
 
 
@@ -845,16 +319,7 @@ def report(results: Results) -> bool:
         f"{results.per_host}; primed with {prime}"
     )
     print()
-    print(
-        f"{'cycle':<30}{'wall s':>8}{'feeds/s':>9}{'CPU s':>8}{'200s':>6}{'304s':>6}"
-        f"{'failed':>8}{'new':>7}{'alerts':>8}"
-    )
-    for cycle in results.cycles:
-        print(
-            f"{cycle.name:<30}{cycle.wall:>8.2f}{cycle.feeds / cycle.wall:>9.0f}{cycle.cpu:>8.2f}"
-            f"{cycle.ok:>6}{cycle.not_modified:>6}{cycle.failed:>8}{cycle.new_articles:>7}"
-            f"{cycle.deliveries:>8}"
-        )
+    print_cycles(results.cycles)
     per_304 = quiet.cpu / max(quiet.feeds, 1)
     per_200 = (measured.cpu - measured.not_modified * per_304) / max(measured.ok, 1)
     ratio = per_200 / results.bare_parse
@@ -876,27 +341,8 @@ def report(results: Results) -> bool:
         f"peak memory:       {results.peak_rss_mb:8.0f} MB  "
         f"(ru_maxrss; {results.baseline_rss_mb:.0f} MB before the first poll)"
     )
-    _breakdown("304 feed", results.unchanged, [("fetch", 0), ("record", 0)])
-    _breakdown(
-        "200 feed",
-        results.changed,
-        [
-            ("fetch", 0),
-            ("parse_feed", 0),
-            ("feedparser.parse", 1),
-            ("from_entry", 0),
-            ("key_points", 1),
-            ("ingest", 0),
-            ("lookup", 1),
-            ("mark_seen", 1),
-            ("store_edits", 1),
-            ("repeats", 1),
-            ("insert_new", 1),
-            ("enqueue_keywords", 1),
-            ("enqueue", 1),
-            ("record", 0),
-        ],
-    )
+    print_breakdown("304 feed", results.unchanged)
+    print_breakdown("200 feed", results.changed)
     problems, notes = _sanity(results)
     if notes or problems:
         print()
@@ -936,27 +382,6 @@ def report(results: Results) -> bool:
     if results.profile:
         print(results.profile)
     return all(passed for *_, passed in checks)
-
-
-def _breakdown(kind: str, run: Sequential, parts: Sequence[tuple[str, int]]) -> None:
-    """Per-feed CPU of the metered parts; a depth 1 part is inside the depth 0 part above it."""
-    total = run.cpu / max(run.feeds, 1)
-    print()
-    print(f"{kind}: {run.feeds} polled one at a time through Poller.poll_due")
-    print(f"  {'part':<40}{'calls':>8}{'ms':>10}{'share':>7}")
-    print(f"  {'all of it':<40}{'':>8}{total * 1000:>10.2f}{1:>7.0%}")
-    top = 0.0
-    for label, depth in parts:
-        if label not in run.meter.calls:
-            continue  # renamed or gone: its time is in "other"
-        seconds = run.per_feed(label)
-        top += seconds if depth == 0 else 0.0
-        calls = run.meter.calls[label] / max(run.feeds, 1)
-        name = "  " * depth + label
-        print(f"  {name:<40}{calls:>8.1f}{seconds * 1000:>10.2f}{seconds / total:>7.0%}")
-    other = total - top
-    label = "other (due(), scheduling, the loop)"
-    print(f"  {label:<40}{'':>8}{other * 1000:>10.2f}{other / total:>7.0%}")
 
 
 def _sanity(results: Results) -> tuple[list[str], list[str]]:

@@ -293,8 +293,8 @@ def _flattened_list(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _run_after_label(line: str, labels: tuple[str, ...]) -> tuple[str, ...]:
-    """A list whose markup the feed lost: "... Головне на цей час Армія РФ вдарила ... .
-    Кабінет міністрів ... ." The items are the sentences after the label to the paragraph's
+    """A list whose markup the feed lost: "... Головне на цей час Зливи підтопили ... .
+    Селищна рада ... ." The items are the sentences after the label to the paragraph's
     end; a sentence that only continues the one before (a contrast, a pronoun pointing back)
     stays with it, so one fact is one point."""
     start = _run_label(labels).search(line)

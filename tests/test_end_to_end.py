@@ -23,7 +23,7 @@ Politics = ["politics", "політика", "политика"]
 World = ["world", "світ", "мир", "international"]
 
 [[feeds]]
-title = "RBC-Ukraine"
+title = "Harbour Herald"
 url = "{server.url("/politics.xml")}"
 topics = ["Politics"]
 
@@ -36,7 +36,7 @@ topics = ["World"]
 def old_item(number: int) -> dict[str, object]:
     return {
         "title": f"Yesterday's story {number}",
-        "link": f"https://newsukraine.rbc.ua/news/old-{number}.html",
+        "link": f"https://news.example/old-{number}.html",
         "guid": f"old-{number}",
         "description": f"<p>Old news number {number}. It was already out.</p>",
         "categories": ["Politics"],
@@ -49,7 +49,7 @@ def reference_item() -> dict[str, object]:
     return {
         "title": article.headline,
         "link": LINK,
-        "guid": "rbc-1719220000",
+        "guid": "harbour-solar-farm",
         "description": f"<p>{article.headline}</p>",
         "content": article.content_html(),
         "categories": ["Politics", "World"],
@@ -68,7 +68,7 @@ async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
 async def test_alert_latest_and_unsubscribe(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
-    feeds.serve("/politics.xml", rss([old_item(1), old_item(2)], title="RBC-Ukraine"))
+    feeds.serve("/politics.xml", rss([old_item(1), old_item(2)], title="Harbour Herald"))
     feeds.serve("/broken.xml", b"<html><body>Bad gateway</body></html>", content_type="text/html")
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(feeds_toml(feeds), encoding="utf-8")
@@ -96,7 +96,7 @@ async def test_alert_latest_and_unsubscribe(
                 "",
                 *(f"• {point}" for point in article.points),
                 "",
-                "Source: RBC-Ukraine",
+                "Source: Harbour Herald",
             ]
         )
         assert alert.links() == [LINK]
@@ -111,7 +111,7 @@ async def test_alert_latest_and_unsubscribe(
 
         latest = await ask(telegram, ANN, "/latest", "Latest headlines")
         assert latest.splitlines()[2].startswith(f"1. {article.headline[:40]}")
-        assert f"{when(PUBLISHED)} · RBC-Ukraine" in latest
+        assert f"{when(PUBLISHED)} · Harbour Herald" in latest
         assert "Yesterday's story 1" in latest and "Yesterday's story 2" in latest
         latest_politics = await ask(telegram, ANN, "/latest Politics", "Latest on Politics")
         assert article.headline[:40] in latest_politics

@@ -110,7 +110,7 @@ def test_default_limit_is_250() -> None:
 
 @pytest.mark.parametrize("limit", range(9, 90, 3))
 def test_shortened_text_fits_and_ends_between_words(limit: int) -> None:
-    text = "Seoul has declared its readiness to assist Ukraine, if Russia supplies weapons."
+    text = "The town council has agreed to build two more solar farms, if the first one pays."
     result = shorten(text, limit)
     assert len(result) <= limit
     if len(text) > limit:
