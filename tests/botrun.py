@@ -13,6 +13,7 @@ from telegram import Update
 from bot.app import NewsApp, build_app, load_feeds_file
 from bot.settings import Settings
 from tests.fakes.telegram import FakeTelegram
+from tests.tiers import require_slow
 
 
 def settings_for(
@@ -40,6 +41,7 @@ async def running(
     run_polling owns and closes its event loop, so tests that share the loop with the fake
     servers use this; `newsbot run` itself is tested in a subprocess (test_cli.py).
     """
+    require_slow("starts the whole application")
     feeds = load_feeds_file(settings)
     app = build_app(settings, feeds) if clock is None else build_app(settings, feeds, clock)
     await app.initialize()

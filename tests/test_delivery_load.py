@@ -17,6 +17,8 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 from tests.newsroom import newsroom, story
 
+pytestmark = pytest.mark.slow
+
 FAST = FloodLimits(per_second=150, private_burst=20, private_per_second=20)
 FAST_BOT = {"messages_per_second": 150, "private_chat_messages_per_second": 20}
 

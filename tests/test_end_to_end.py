@@ -6,11 +6,15 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from news.render import when
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.reference import LINK, reference_article
+
+pytestmark = pytest.mark.slow
 
 ANN, BOB = 1001, 1002
 PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)

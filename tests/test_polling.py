@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from news.records import FeedConfig
+from tests.bombs import BOMB
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, START, at, desk
 from web.guard import guard
@@ -17,15 +18,6 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 ITEMS = [
     {"title": f"Story {n}", "link": f"https://news.example/{n}", "guid": f"g{n}"} for n in range(5)
 ]
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
-<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
-<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
-<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
-<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
-]>
-<rss version="2.0"><channel><title>&d;&d;&d;&d;&d;&d;&d;&d;</title></channel></rss>
-"""
 
 
 def peak_rss_mb() -> float:
