@@ -20,18 +20,18 @@ import argparse
 import asyncio
 import logging
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
+
+from news.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the fake servers live in tests/
@@ -89,9 +89,13 @@ async def newsbot(chats: int, workdir: Path) -> tuple[Run, str]:
             feeds.serve(FEED, rss([story("bench", "Benchmark story breaks"), old]))
             await fake.wait_until(lambda: len(fake.sent) >= chats, timeout=chats / 10 + 120)
         sent = list(fake.sent)
-    with sqlite3.connect(workdir / "newsbot.sqlite3") as db:
-        rows = db.execute("SELECT created_at, sent_at FROM deliveries WHERE state = 'sent'")
-        waits = [(_at(sent_at) - _at(created)).total_seconds() for created, sent_at in rows]
+    store = Store.connect(url)
+    try:
+        entries = await store.outbox.entries()
+    finally:
+        await store.close()
+    sent_at = [(e.created_at, e.sent_at) for e in entries if e.state == "sent" and e.sent_at]
+    waits = [(accepted - created).total_seconds() for created, accepted in sent_at]
     run = Run("newsbot", chats, len(sent), fake.too_many_requests, _times(sent), waits)
     return run, sent[0].html
 
@@ -146,10 +150,6 @@ def _times(sent: Sequence[SentMessage]) -> list[float]:
 
 def _is_429(error: BaseException) -> bool:
     return isinstance(error, RetryAfter)
-
-
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value)
 
 
 def _percentile(values: list[float], percent: int) -> float:

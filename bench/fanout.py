@@ -23,11 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
-
-from news.records import NewArticle
+from news.records import FeedConfig, NewArticle
 from news.store import Store
-from news.store.schema import DeliveryRow, FeedRow
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the bulk audience helper lives in tests/
@@ -35,6 +32,7 @@ sys.path.insert(0, str(REPO))  # the bulk audience helper lives in tests/
 from tests.audience import subscribe_many  # noqa: E402
 
 TARGET_SECONDS = 3.0
+FEED = FeedConfig("https://news.example/rss", topics=("Politics",))
 ARTICLE = NewArticle(
     identity="guid:fanout",
     link="https://news.example/fanout",
@@ -60,13 +58,9 @@ async def prepare(url: str, chats: int) -> int:
     await subscribe_many(url, range(1, chats + 1), "Politics")
     store = Store.connect(url)
     try:
-        async with store.engine.begin() as connection:
-            await connection.execute(
-                insert(FeedRow).values(
-                    url="https://news.example/rss", topics=["Politics"], created_at=_now()
-                )
-            )
-            return int((await connection.execute(select(FeedRow.id))).scalar_one())
+        await store.feeds.sync((FEED,), _now())
+        [feed] = await store.feeds.all()
+        return feed.id
     finally:
         await store.close()
 
@@ -82,8 +76,7 @@ async def ingest(url: str, feed_id: int, chats: int) -> Measure:
             feed_id, [ARTICLE], now=_now(), alertable={ARTICLE.identity}
         )
         seconds = time.perf_counter() - started
-        async with store.engine.connect() as connection:
-            rows = (await connection.execute(select(func.count(DeliveryRow.id)))).scalar_one()
+        rows = (await store.stats.snapshot(since=_now())).outbox_depth  # every row is pending
         assert rows == result.deliveries == chats, (rows, result)
         return Measure(chats, rows, seconds, before, _rss_mb())
     finally:

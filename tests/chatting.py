@@ -1,4 +1,5 @@
-"""Talking to the running bot as a user: send a message or press a button, get what it answered."""
+"""Talking to the running bot as a user: send a message or press a button, get what it answered;
+and what reached a chat, or was refused on its way there."""
 
 from __future__ import annotations
 
@@ -55,3 +56,13 @@ def buttons(telegram: FakeTelegram, chat: int, message_id: int) -> dict[str, str
 
 def text_of(telegram: FakeTelegram, chat: int, message_id: int) -> str:
     return str(telegram.message_state(chat, message_id)["text"])
+
+
+def alerts(telegram: FakeTelegram, chat: int, title: str) -> int:
+    """How many messages to the chat carry this headline."""
+    return sum(title in message.text for message in telegram.messages_to(chat))
+
+
+def refusals(telegram: FakeTelegram, chat: int) -> list[int]:
+    """The status of every message to the chat that Telegram refused, in order."""
+    return [r[2] for r in telegram.rejected if r[0] == "sendMessage" and r[1]["chat_id"] == chat]
