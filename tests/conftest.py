@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from news.store import Store
-from tests.databases import database_url
+from tests.databases import migrated_url
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.tiers import running
@@ -52,9 +52,8 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """A migrated, empty store: SQLite always, PostgreSQL where this machine runs one."""
-    async with database_url(request.param, tmp_path) as url:
+    async with migrated_url(request.param, tmp_path) as url:
         store = Store.connect(url)
-        await store.migrate()
         try:
             yield store
         finally:

@@ -29,6 +29,7 @@ from sending.sender import Retries, Sender
 from tests import stock
 from tests.chatting import chat_type
 from tests.clocks import ShiftedClock
+from tests.databases import migrated_url
 from tests.fakes.telegram import FakeTelegram
 
 # Far above what a handful of alerts needs: these tests are about what the sender does with
@@ -108,28 +109,28 @@ class Dispatch:
 async def dispatch(
     telegram: FakeTelegram, tmp_path: Path, *, retries: Retries = QUICK, limits: Limits = FAST
 ) -> AsyncIterator[Dispatch]:
-    store = Store.connect(f"sqlite+aiosqlite:///{tmp_path / 'sending.sqlite3'}")
-    await store.migrate()
     clock = ShiftedClock()
     beats = Beats()
     limiter = Limiter(limits, metrics=beats)
     bot: ExtBot[Lane] = ExtBot(telegram.token, base_url=telegram.base_url, rate_limiter=limiter)
-    sender = Sender(
-        store,
-        bot,
-        limiter,
-        clock,
-        retries=retries,
-        idle_seconds=0.2,
-        metrics=beats,
-        locales=lambda prefs: chat_locale(CATALOGUES, prefs, None),  # as bot/app.py does
-    )
-    try:
-        async with bot:
-            sender.start()
-            try:
-                yield Dispatch(store, sender, Digester(store, clock), clock, beats)
-            finally:
-                await sender.stop()
-    finally:
-        await store.close()
+    async with migrated_url("sqlite", tmp_path) as url:
+        store = Store.connect(url)
+        sender = Sender(
+            store,
+            bot,
+            limiter,
+            clock,
+            retries=retries,
+            idle_seconds=0.2,
+            metrics=beats,
+            locales=lambda prefs: chat_locale(CATALOGUES, prefs, None),  # as bot/app.py does
+        )
+        try:
+            async with bot:
+                sender.start()
+                try:
+                    yield Dispatch(store, sender, Digester(store, clock), clock, beats)
+                finally:
+                    await sender.stop()
+        finally:
+            await store.close()

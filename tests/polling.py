@@ -17,6 +17,7 @@ from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
 from tests.clocks import Clock
+from tests.databases import migrated_url
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 INTERVAL = timedelta(minutes=1)
@@ -67,9 +68,6 @@ class Desk:
 
 @asynccontextmanager
 async def desk(tmp_path: Path, client: httpx.AsyncClient, **poller: Any) -> AsyncIterator[Desk]:
-    database = tmp_path / "poll.sqlite3"
-    store = Store.connect(f"sqlite+aiosqlite:///{database}")
-    await store.migrate()
     clock = Clock(START)
     told: list[str] = []
 
@@ -77,12 +75,12 @@ async def desk(tmp_path: Path, client: httpx.AsyncClient, **poller: Any) -> Asyn
         told.append(text)
 
     settings: dict[str, Any] = {"tell_admins": tell_admins, "draw": lambda: 0.0} | poller
-    try:
-        yield Desk(
-            Poller(store, client, VOCABULARY, Policy(interval=INTERVAL), clock, **settings),
-            store,
-            clock,
-            told,
-        )
-    finally:
-        await store.close()
+    async with migrated_url("sqlite", tmp_path) as url:
+        store = Store.connect(url)
+        try:
+            policy = Policy(interval=INTERVAL)
+            yield Desk(
+                Poller(store, client, VOCABULARY, policy, clock, **settings), store, clock, told
+            )
+        finally:
+            await store.close()
