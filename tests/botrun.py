@@ -29,7 +29,7 @@ def settings_for(
         "allow_private_feeds": True,  # every test server is on 127.0.0.1
         "command_burst": 0,  # tests type fast; tests/test_flood.py turns the guard on
     }
-    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+    return Settings(_env_file=None, **(values | overrides))
 
 
 @asynccontextmanager

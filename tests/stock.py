@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from news.records import Delivery, FeedConfig, NewArticle
+from news.records import Article, Delivery, FeedConfig, NewArticle
 from news.store import Store
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -56,3 +56,9 @@ async def publish(store: Store, *articles: NewArticle, now: datetime = NOW) -> i
 async def take_due(store: Store, now: datetime) -> list[Delivery]:
     """What the sender does before it paces: claim every chat's due head."""
     return await store.outbox.claim([id_ for id_, _ in await store.outbox.due_heads(now, 100)])
+
+
+def alert(delivery: Delivery) -> Article:
+    """The article a claimed delivery alerts about (not a digest, not an announcement)."""
+    assert isinstance(delivery.article, Article), delivery
+    return delivery.article

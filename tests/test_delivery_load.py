@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.newsroom import Newsroom, newsroom, story
 pytestmark = pytest.mark.slow
 
 FAST = FloodLimits(per_second=150, private_burst=20, private_per_second=20)
-FAST_BOT = {"messages_per_second": 150, "private_chat_messages_per_second": 20}
+FAST_BOT: dict[str, Any] = {"messages_per_second": 150, "private_chat_messages_per_second": 20}
 
 
 @pytest.fixture

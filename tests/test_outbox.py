@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from news.store import Store
-from tests.stock import NOW, article, feed_id, follow, take_due
+from tests.stock import NOW, alert, article, feed_id, follow, take_due
 
 ANN, BOB, GROUP, SUPERGROUP = 1, 2, -5, -1005
 LATER = NOW + timedelta(minutes=1)
@@ -33,13 +33,13 @@ async def test_each_chat_hands_out_its_oldest_alert_and_only_once_the_last_is_do
     await queue(store, {ANN: "private", BOB: "private"}, stories=3)
     first = await take_due(store, LATER)
     assert sorted(d.chat_id for d in first) == [ANN, BOB]  # one each: fair
-    assert {d.article.title for d in first} == {"Headline s0"}  # the oldest: in order
+    assert {alert(d).title for d in first} == {"Headline s0"}  # the oldest: in order
     assert await take_due(store, LATER) == []  # nothing more while they are in flight
 
     ann = next(d for d in first if d.chat_id == ANN)
     await store.outbox.sent_all({ann.id: LATER})
     (second,) = await take_due(store, LATER)
-    assert (second.chat_id, second.article.title) == (ANN, "Headline s1")
+    assert (second.chat_id, alert(second).title) == (ANN, "Headline s1")
 
 
 async def test_a_deferred_head_holds_its_chat_back_and_says_when_it_is_due(store: Store) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from news.records import FeedConfig
 from news.store import PollOutcome, Store
 from news.store.feeds import REMOVED_BY_ADMIN
-from tests.stock import NOW, article, feed_id, take_due
+from tests.stock import NOW, alert, article, feed_id, take_due
 
 
 async def test_feeds_sync_adds_updates_and_disables(store: Store) -> None:
@@ -70,8 +70,8 @@ async def test_one_delivery_per_chat_even_for_two_followed_topics(store: Store) 
 
     due = await take_due(store, later)
     assert sorted(d.chat_id for d in due) == [1, 2]
-    assert {d.article.title for d in due} == {"Headline new"}
-    assert due[0].article.topics == ("Politics", "World")
+    assert {alert(d).title for d in due} == {"Headline new"}
+    assert alert(due[0]).topics == ("Politics", "World")
     assert await take_due(store, later) == []  # claimed rows are not handed out twice
 
 
