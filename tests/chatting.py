@@ -36,15 +36,29 @@ async def press(
     query_id = telegram.press_button(
         chat, message_id, data, user_id=user_id, check_button=check_button
     )
+    return await answer(telegram, query_id, what=f"an answer to {data!r}")
 
-    def answered() -> JSON | None:
-        found = [a for a in telegram.callback_answers if a["callback_query_id"] == query_id]
-        return found[0] if found else None
 
-    await telegram.wait_until(lambda: answered() is not None, what=f"an answer to {data!r}")
-    answer = answered()
-    assert answer is not None
-    return answer
+async def answer(telegram: FakeTelegram, query_id: str, *, what: str = "") -> JSON:
+    """The bot's answer to a button press, once it answered."""
+
+    def found() -> JSON | None:
+        return next(
+            (a for a in telegram.callback_answers if a["callback_query_id"] == query_id), None
+        )
+
+    await telegram.wait_until(
+        lambda: found() is not None, what=what or f"an answer to press {query_id}"
+    )
+    reply = found()
+    assert reply is not None
+    return reply
+
+
+async def answered(telegram: FakeTelegram, query_id: str) -> str | None:
+    """The text the bot answered a button press with (None: a silent answer)."""
+    text = (await answer(telegram, query_id)).get("text")
+    return None if text is None else str(text)
 
 
 def buttons(telegram: FakeTelegram, chat: int, message_id: int) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.chatting import answered
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import FEED, Newsroom, ask, newsroom, story
@@ -25,14 +26,6 @@ FAST: dict[str, Any] = {
 async def polled(room: Newsroom) -> None:
     """A whole poll has seen what was published before this call."""
     await room.feeds.wait_for_requests(FEED, room.feeds.request_count(FEED) + 2)
-
-
-async def answered(telegram: FakeTelegram, press: str) -> str | None:
-    await telegram.wait_until(
-        lambda: any(a["callback_query_id"] == press for a in telegram.callback_answers),
-        what=f"an answer to press {press}",
-    )
-    return next(a.get("text") for a in telegram.callback_answers if a["callback_query_id"] == press)
 
 
 async def test_no_alerts_while_paused_and_alerts_again_after_resume(
