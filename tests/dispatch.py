@@ -59,6 +59,9 @@ class Beats(Metrics):
 
 @dataclass
 class Dispatch:
+    """A running Sender, and what the rest of the bot would do around it: chats that follow
+    topics, a poll that queues alerts, the digest job as time passes."""
+
     store: Store
     sender: Sender
     digester: Digester
