@@ -1,7 +1,7 @@
 """Benchmark: one article to 10,000 subscribed chats, through a fake Telegram that enforces its
 flood limits (30 messages/s overall, 1/s per private chat: tests/fakes/telegram.py).
 
-    .venv/bin/python bench/delivery.py [--chats 10000]
+    .venv/bin/python -m bench.delivery [--chats 10000]
 
 Two runs on the same load, in the same process, one after the other:
   newsbot         the real application: feed -> poll -> outbox -> sender -> sending.limiter
@@ -20,27 +20,23 @@ import argparse
 import asyncio
 import logging
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # the fake servers live in tests/
-
-from tests.audience import subscribe_many  # noqa: E402
-from tests.botrun import running, settings_for  # noqa: E402
-from tests.fakes.feeds import FeedServer, rss  # noqa: E402
-from tests.fakes.telegram import FakeTelegram, FloodLimits, SentMessage  # noqa: E402
-from tests.newsroom import FEED, story  # noqa: E402
+from news.store import Store
+from tests.audience import subscribe_many
+from tests.botrun import running, settings_for
+from tests.fakes.feeds import FeedServer, rss
+from tests.fakes.telegram import FakeTelegram, FloodLimits, SentMessage
+from tests.newsroom import FEED, story
 
 LIMIT = FloodLimits()  # Telegram's documented values
 TARGET = 0.97
@@ -89,9 +85,13 @@ async def newsbot(chats: int, workdir: Path) -> tuple[Run, str]:
             feeds.serve(FEED, rss([story("bench", "Benchmark story breaks"), old]))
             await fake.wait_until(lambda: len(fake.sent) >= chats, timeout=chats / 10 + 120)
         sent = list(fake.sent)
-    with sqlite3.connect(workdir / "newsbot.sqlite3") as db:
-        rows = db.execute("SELECT created_at, sent_at FROM deliveries WHERE state = 'sent'")
-        waits = [(_at(sent_at) - _at(created)).total_seconds() for created, sent_at in rows]
+    store = Store.connect(url)
+    try:
+        entries = await store.outbox.entries()
+    finally:
+        await store.close()
+    sent_at = [(e.created_at, e.sent_at) for e in entries if e.state == "sent" and e.sent_at]
+    waits = [(accepted - created).total_seconds() for created, accepted in sent_at]
     run = Run("newsbot", chats, len(sent), fake.too_many_requests, _times(sent), waits)
     return run, sent[0].html
 
@@ -146,10 +146,6 @@ def _times(sent: Sequence[SentMessage]) -> list[float]:
 
 def _is_429(error: BaseException) -> bool:
     return isinstance(error, RetryAfter)
-
-
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value)
 
 
 def _percentile(values: list[float], percent: int) -> float:

@@ -23,7 +23,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from aiohttp import web
-from feedbodies import Plan, Spec, Template, etag_of, feed_body, load_templates, plan_feeds
+
+from bench.feedbodies import Plan, Spec, Template, etag_of, feed_body, load_templates, plan_feeds
 
 SERVER_START_SECONDS = 120.0  # building and gzipping 1,000 bodies takes a few seconds
 SERVER_LIFETIME_SECONDS = 900.0  # the server stops by itself should this process vanish

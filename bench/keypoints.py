@@ -1,6 +1,6 @@
 """Benchmark of key-point quality: our extractor against lead-3 on real articles with lists.
 
-    .venv/bin/python bench/keypoints.py [--gold bench/data/keypoints_gold.json] [--verbose]
+    .venv/bin/python -m bench.keypoints [--gold bench/data/keypoints_gold.json] [--verbose]
 
 Each article the gold file points at (real texts, read from ../shared beside the checkout;
 bench/data/README.md says which) carries an explicit list its publisher wrote. Two measurements:
@@ -31,8 +31,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from gold import Article, GoldMismatch, Skipped, load
-
+from bench.gold import Article, GoldMismatch, Skipped, load
 from news.keypoints import POINT_LIMIT, explicit_points, key_points, labels_with
 from news.text import normalise_space, one_line, plain_text, sentences
 

@@ -1,6 +1,6 @@
 """Benchmark of a poll cycle: the real Poller, a real SQLite database, 1,000 local feeds.
 
-    .venv/bin/python bench/poll.py [--feeds 1000] [--changed 0.2] [--full-prime] [--profile]
+    .venv/bin/python -m bench.poll [--feeds 1000] [--changed 0.2] [--full-prime] [--profile]
 
 A separate process serves the feeds over loopback HTTP (bench/feedserver.py), so its CPU is not
 counted as ours. Each feed is built from a real feed file of the shared corpus, or from
@@ -38,10 +38,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
-from feedbodies import TOPICS, Spec, Template, etag_of, feed_body, load_templates, plan_feeds
-from feedserver import ServerProcess, host_address
-from meters import Breakdown, Cycle, print_breakdown, print_cycles, profiled, rss_mb
 
+from bench.feedbodies import TOPICS, Spec, Template, etag_of, feed_body, load_templates, plan_feeds
+from bench.feedserver import ServerProcess, host_address
+from bench.meters import Breakdown, Cycle, print_breakdown, print_cycles, profiled, rss_mb
 from bot.settings import Settings
 from jobs.poll import Poller
 from news.records import ChatProfile, FeedConfig

@@ -13,6 +13,7 @@ from telegram import Update
 from bot.app import NewsApp, build_app, load_feeds_file
 from bot.settings import Settings
 from tests.fakes.telegram import FakeTelegram
+from tests.tiers import require_slow
 
 
 def settings_for(
@@ -28,7 +29,7 @@ def settings_for(
         "allow_private_feeds": True,  # every test server is on 127.0.0.1
         "command_burst": 0,  # tests type fast; tests/test_flood.py turns the guard on
     }
-    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+    return Settings(_env_file=None, **(values | overrides))
 
 
 @asynccontextmanager
@@ -40,6 +41,7 @@ async def running(
     run_polling owns and closes its event loop, so tests that share the loop with the fake
     servers use this; `newsbot run` itself is tested in a subprocess (test_cli.py).
     """
+    require_slow("starts the whole application")
     feeds = load_feeds_file(settings)
     app = build_app(settings, feeds) if clock is None else build_app(settings, feeds, clock)
     await app.initialize()

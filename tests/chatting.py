@@ -1,4 +1,5 @@
-"""Talking to the running bot as a user: send a message or press a button, get what it answered."""
+"""Talking to the running bot as a user: send a message or press a button, get what it answered;
+and what reached a chat, or was refused on its way there."""
 
 from __future__ import annotations
 
@@ -35,15 +36,29 @@ async def press(
     query_id = telegram.press_button(
         chat, message_id, data, user_id=user_id, check_button=check_button
     )
+    return await answer(telegram, query_id, what=f"an answer to {data!r}")
 
-    def answered() -> JSON | None:
-        found = [a for a in telegram.callback_answers if a["callback_query_id"] == query_id]
-        return found[0] if found else None
 
-    await telegram.wait_until(lambda: answered() is not None, what=f"an answer to {data!r}")
-    answer = answered()
-    assert answer is not None
-    return answer
+async def answer(telegram: FakeTelegram, query_id: str, *, what: str = "") -> JSON:
+    """The bot's answer to a button press, once it answered."""
+
+    def found() -> JSON | None:
+        return next(
+            (a for a in telegram.callback_answers if a["callback_query_id"] == query_id), None
+        )
+
+    await telegram.wait_until(
+        lambda: found() is not None, what=what or f"an answer to press {query_id}"
+    )
+    reply = found()
+    assert reply is not None
+    return reply
+
+
+async def answered(telegram: FakeTelegram, query_id: str) -> str | None:
+    """The text the bot answered a button press with (None: a silent answer)."""
+    text = (await answer(telegram, query_id)).get("text")
+    return None if text is None else str(text)
 
 
 def buttons(telegram: FakeTelegram, chat: int, message_id: int) -> dict[str, str]:
@@ -55,3 +70,13 @@ def buttons(telegram: FakeTelegram, chat: int, message_id: int) -> dict[str, str
 
 def text_of(telegram: FakeTelegram, chat: int, message_id: int) -> str:
     return str(telegram.message_state(chat, message_id)["text"])
+
+
+def alerts(telegram: FakeTelegram, chat: int, title: str) -> int:
+    """How many messages to the chat carry this headline."""
+    return sum(title in message.text for message in telegram.messages_to(chat))
+
+
+def refusals(telegram: FakeTelegram, chat: int) -> list[int]:
+    """The status of every message to the chat that Telegram refused, in order."""
+    return [r[2] for r in telegram.rejected if r[0] == "sendMessage" and r[1]["chat_id"] == chat]

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from news.store import Store
+from tests.databases import migrated_url
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
+from tests.tiers import running
 from web.fetch import make_client
 
 # As `newsbot run` does: RetryAfter.retry_after is a timedelta (PTB 22's announced future).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Lets the helpers that start the application or a process see the test's marks."""
+    running.append(item)
+    try:
+        return (yield)
+    finally:
+        running.pop()
 
 
 @pytest.fixture
@@ -33,3 +47,14 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     """The poller's own HTTP client, as the bot builds it."""
     async with make_client(user_agent="newsbot-tests/1 (+https://example.org/bot)") as http:
         yield http
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """A migrated, empty store: SQLite always, PostgreSQL where this machine runs one."""
+    async with migrated_url(request.param, tmp_path) as url:
+        store = Store.connect(url)
+        try:
+            yield store
+        finally:
+            await store.close()

@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from news.store import Store
 from tests.botrun import running, settings_for
+from tests.chatting import say
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 
@@ -30,10 +32,7 @@ def story(slug: str, title: str, *, minutes_ago: int = 5) -> dict[str, object]:
 
 async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
     """Send a message as a user and return the bot's answer that contains `expect`."""
-    before = len(telegram.messages_to(chat))
-    kind = "private" if chat > 0 else "supergroup" if str(chat).startswith("-100") else "group"
-    telegram.user_sends(chat, text, chat_type=kind)
-    return (await telegram.wait_for_message(chat, containing=expect, after=before)).text
+    return (await say(telegram, chat, text, expect)).text
 
 
 @dataclass
@@ -45,6 +44,15 @@ class Newsroom:
     def publish(self, *stories: dict[str, object]) -> None:
         self.stories[:0] = stories
         self.feeds.serve(FEED, rss(self.stories, title="Example News"))
+
+    @asynccontextmanager
+    async def store(self) -> AsyncIterator[Store]:
+        """The bot's database, opened beside the running bot as an operator would."""
+        store = Store.connect(f"sqlite+aiosqlite:///{self.database}")
+        try:
+            yield store
+        finally:
+            await store.close()
 
 
 @asynccontextmanager

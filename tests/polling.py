@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,10 +12,12 @@ from typing import Any
 import httpx
 
 from jobs.poll import Poller
-from news.records import ChatProfile, FeedConfig
+from news.records import ChatProfile, FeedConfig, FeedHealth, FeedState
 from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
+from tests.clocks import Clock
+from tests.databases import migrated_url
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 INTERVAL = timedelta(minutes=1)
@@ -25,24 +25,12 @@ VOCABULARY = Vocabulary.build({"Politics": ["politics"], "World": ["world"]})
 
 
 @dataclass
-class Clock:
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-@dataclass
 class Desk:
-    """The poller, its store and clock, what admins were told, and SQL for what operators see."""
+    """The poller, its store and clock, what admins were told, and what operators see."""
 
     poller: Poller
     store: Store
     clock: Clock
-    database: Path
     told: list[str] = field(default_factory=list)
 
     async def add_feeds(self, *configs: FeedConfig) -> None:
@@ -51,54 +39,46 @@ class Desk:
     async def subscribe(self, chat: int, *topics: str) -> None:
         await self.store.chats.follow(ChatProfile(chat), topics, START)
 
-    def feed(self, url: str) -> dict[str, Any]:
-        with sqlite3.connect(self.database) as db:
-            db.row_factory = sqlite3.Row
-            row = db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
-        assert row is not None, f"no feed {url}"
-        return dict(row)
+    async def feed(self, url: str) -> FeedHealth:
+        """The feed as /feeds shows it to an admin."""
+        found = await self.store.feeds.find(url)
+        assert found is not None, f"no feed {url}"
+        return found
 
-    def key_points(self, title: str) -> list[str]:
+    async def state(self, url: str) -> FeedState:
+        """The feed as the poller sees it: what its last polls left behind."""
+        found = [feed for feed in await self.store.feeds.all() if feed.url == url]
+        assert found, f"no feed {url}"
+        return found[0]
+
+    async def key_points(self, title: str) -> list[str]:
         """The stored key points of the article with this headline."""
-        with sqlite3.connect(self.database) as db:
-            row = db.execute("SELECT key_points FROM articles WHERE title = ?", (title,)).fetchone()
-        assert row is not None, f"no article {title!r}"
-        points: list[str] = json.loads(row[0])
-        return points
+        found = [a for a in await self.store.articles.latest(limit=1000) if a.title == title]
+        assert found, f"no article {title!r}"
+        return list(found[0].key_points)
 
-    def deliveries(self) -> list[tuple[int, str]]:
+    async def deliveries(self) -> list[tuple[int, str]]:
         """(chat, article title) of every queued alert, in queue order."""
-        with sqlite3.connect(self.database) as db:
-            return db.execute(
-                "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id"
-                " ORDER BY d.id"
-            ).fetchall()
-
-
-def at(moment: datetime) -> str:
-    """A stored timestamp as SQLite holds it, for comparing with `Desk.feed()` rows."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+        entries = await self.store.outbox.entries()
+        assert all(entry.title is not None for entry in entries)  # polling queues articles only
+        return [(entry.chat_id, str(entry.title)) for entry in entries]
 
 
 @asynccontextmanager
 async def desk(tmp_path: Path, client: httpx.AsyncClient, **poller: Any) -> AsyncIterator[Desk]:
-    database = tmp_path / "poll.sqlite3"
-    store = Store.connect(f"sqlite+aiosqlite:///{database}")
-    await store.migrate()
-    clock = Clock()
+    clock = Clock(START)
     told: list[str] = []
 
     async def tell_admins(text: str) -> None:
         told.append(text)
 
     settings: dict[str, Any] = {"tell_admins": tell_admins, "draw": lambda: 0.0} | poller
-    try:
-        yield Desk(
-            Poller(store, client, VOCABULARY, Policy(interval=INTERVAL), clock, **settings),
-            store,
-            clock,
-            database,
-            told,
-        )
-    finally:
-        await store.close()
+    async with migrated_url("sqlite", tmp_path) as url:
+        store = Store.connect(url)
+        try:
+            policy = Policy(interval=INTERVAL)
+            yield Desk(
+                Poller(store, client, VOCABULARY, policy, clock, **settings), store, clock, told
+            )
+        finally:
+            await store.close()

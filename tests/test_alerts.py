@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, newsroom, story
+
+pytestmark = pytest.mark.slow
 
 ANN, BOB = 2101, 2102
 GROUP, GROUP_ADMIN, MEMBER = -2200, 2201, 2202

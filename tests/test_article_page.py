@@ -84,7 +84,7 @@ async def test_a_teaser_feed_that_asks_for_it_gets_the_pages_points(
     async with desk(tmp_path, client) as room:
         await room.add_feeds(FeedConfig(feeds.url("/feed"), fetch_article=True))
         await first_then_second_poll(room, feeds, teaser_item(feeds, "/story"))
-        assert room.key_points(HEADLINE) == list(POINTS)
+        assert await room.key_points(HEADLINE) == list(POINTS)
     # The first poll alerted nobody, so its entries' pages were not worth a request.
     assert feeds.request_count("/story") == 1 and feeds.request_count("/older") == 0
     assert "text/html" in feeds.requests("/story")[0]["accept"].split(",")[0]
@@ -98,7 +98,7 @@ async def test_without_fetch_article_the_page_is_never_requested(
     async with desk(tmp_path, client) as room:
         await room.add_feeds(FeedConfig(feeds.url("/feed")))
         await first_then_second_poll(room, feeds, teaser_item(feeds, "/story"))
-        assert room.key_points(HEADLINE) == [
+        assert await room.key_points(HEADLINE) == [
             "The city has reopened a key crossing over the Dnipro."
         ]
     assert feeds.request_count("/story") == 0
@@ -114,10 +114,10 @@ async def test_a_missing_page_falls_back_to_the_feeds_text_and_says_so_once(
             await first_then_second_poll(room, feeds, teaser_item(feeds, "/gone"))
             room.clock.advance(INTERVAL)
             await room.poller.poll_due()  # the entry is known now: its page is not asked again
-        assert room.key_points(HEADLINE) == [
+        assert await room.key_points(HEADLINE) == [
             "The city has reopened a key crossing over the Dnipro."
         ]
-        assert room.feed(feeds.url("/feed"))["error_count"] == 0  # the feed itself is fine
+        assert (await room.feed(feeds.url("/feed"))).error_count == 0  # the feed itself is fine
     assert feeds.request_count("/gone") == 1
     notes = [r for r in caplog.records if r.getMessage() == "article page not used"]
     assert len(notes) == 1 and notes[0].levelno == logging.INFO
@@ -142,8 +142,8 @@ async def test_slow_and_oversized_pages_fall_back(
         report = await room.poller.poll_due()
         assert report.failed == 0 and report.new_articles == 2
         teaser_point = ["The city has reopened a key crossing over the Dnipro."]
-        assert room.key_points(HEADLINE) == teaser_point
-        assert room.key_points(items[1]["title"]) == teaser_point
+        assert await room.key_points(HEADLINE) == teaser_point
+        assert await room.key_points(items[1]["title"]) == teaser_point
 
 
 async def test_a_full_entry_or_one_with_its_own_list_is_not_fetched(
@@ -163,7 +163,7 @@ async def test_a_full_entry_or_one_with_its_own_list_is_not_fetched(
         feeds.serve("/feed", feed_with(feeds, *items))
         room.clock.advance(INTERVAL)
         await room.poller.poll_due()
-        assert room.key_points("Міст") == ["Перший пункт новини.", "Другий пункт новини."]
+        assert await room.key_points("Міст") == ["Перший пункт новини.", "Другий пункт новини."]
     assert feeds.request_count("/story") == 0
 
 
@@ -186,12 +186,12 @@ async def test_a_feeds_own_labels_reach_the_extractor(
         feeds.serve("/labelled", feed_with(feeds, item | {"title": "Бюджет ухвалено"}))
         room.clock.advance(INTERVAL)
         await room.poller.poll_due()
-        assert room.key_points("Бюджет ухвалено") == [
+        assert await room.key_points("Бюджет ухвалено") == [
             "Уряд ухвалив бюджет.",
             "Податки не зростуть.",
         ]
         # Without the label the list is no list: the items stand as mere short lines.
-        assert room.key_points("Бюджет") != room.key_points("Бюджет ухвалено")
+        assert await room.key_points("Бюджет") != await room.key_points("Бюджет ухвалено")
 
         # The file's settings follow it at every start, also back to the defaults.
         await room.add_feeds(FeedConfig(feeds.url("/labelled")))

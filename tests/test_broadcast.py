@@ -7,10 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
+
+pytestmark = pytest.mark.slow
 
 ADMIN, ANN, BOB, CAROL = 700, 701, 702, 703
 

@@ -3,58 +3,25 @@ keyword alerts, saved articles, digests, and /stop deleting all of it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from news.keywords import parse_query
-from news.records import ChatMode, ChatProfile, DigestMessage, DigestReason, NewArticle
-from news.routing import Plan
+from news.records import ChatMode, DigestMessage, DigestReason
 from news.store import Store
 from news.store.alerts import MAX_ALERTS, TooManyAlerts
-from news.store.schema import DeliveryRow
-from tests.databases import database_url
-from tests.test_store import NOW, article, feed_id, take_due
+from tests.stock import NOW, article, follow, publish, take_due
 
 ANN, BOB = 1, 2
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with database_url(request.param, tmp_path) as url:
-        store = Store.connect(url)
-        await store.migrate()
-        try:
-            yield store
-        finally:
-            await store.close()
-
-
-async def follow(store: Store, chat: int, topic: str = "Politics") -> None:
-    await store.chats.follow(ChatProfile(chat, language="uk"), {topic}, NOW)
-
-
-async def publish(store: Store, *articles: NewArticle) -> None:
-    feed = await feed_id(store)
-    names = {a.identity for a in articles}
-    await store.articles.ingest(feed, Plan(new=articles, alertable=names), now=NOW)
-
-
 async def states(store: Store, chat: int) -> list[tuple[str, str | None]]:
-    async with store.engine.connect() as connection:
-        found = await connection.execute(
-            select(DeliveryRow.state, DeliveryRow.matched)
-            .where(DeliveryRow.chat_id == chat)
-            .order_by(DeliveryRow.id)
-        )
-        return [(state, matched) for state, matched in found]
+    return [(e.state, e.matched) for e in await store.outbox.entries(chat)]
 
 
 async def test_settings_are_stored_and_read_back(store: Store) -> None:
-    await follow(store, ANN)
+    await follow(store, ANN, "Politics", language="uk")
     prefs = await store.chats.update(
         ANN, NOW, mode=ChatMode.DIGEST, digest_times=("07:00", "19:30"), zone="Europe/Kyiv"
     )
@@ -70,8 +37,8 @@ async def test_settings_are_stored_and_read_back(store: Store) -> None:
 
 
 async def test_a_digest_chat_holds_articles_and_a_bundle_queues_them_as_one(store: Store) -> None:
-    await follow(store, ANN)
-    await follow(store, BOB)
+    await follow(store, ANN, "Politics")
+    await follow(store, BOB, "Politics")
     await store.chats.update(ANN, NOW, mode=ChatMode.DIGEST)
     await publish(store, article("a", "Politics"), article("b", "Politics"))
 
@@ -91,7 +58,7 @@ async def test_a_digest_chat_holds_articles_and_a_bundle_queues_them_as_one(stor
 
 async def test_a_keyword_alert_brings_an_article_once_and_says_what_matched(store: Store) -> None:
     await follow(store, ANN, "World")  # follows another topic: only the keyword brings it
-    await follow(store, BOB)  # follows the topic and has the keyword: one row, with the keyword
+    await follow(store, BOB, "Politics")  # the topic and the keyword: one row, with the keyword
     for chat in (ANN, BOB):
         await store.alerts.add(chat, parse_query('"Headline a"').text(), NOW)
     await publish(store, article("a", "Politics"), article("b", "Politics"))
@@ -112,7 +79,7 @@ async def test_alerts_are_numbered_in_order_and_bounded(store: Store) -> None:
 
 
 async def test_saved_articles_outlive_the_article_row(store: Store) -> None:
-    await follow(store, ANN)
+    await follow(store, ANN, "Politics")
     await publish(store, article("a", "Politics"))
     [delivery] = await take_due(store, NOW)
     article_id = delivery.article.id
@@ -129,7 +96,7 @@ async def test_saved_articles_outlive_the_article_row(store: Store) -> None:
 
 
 async def test_stop_deletes_everything_the_chat_stored(store: Store) -> None:
-    await follow(store, ANN)
+    await follow(store, ANN, "Politics")
     await store.alerts.add(ANN, "budget", NOW)
     await publish(store, article("a", "Politics"))
     [delivery] = await take_due(store, NOW)

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.environment import NEWSBOT, environment
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 
-BIN = Path(sys.executable).parent
-
-
-def environment(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    # Every test server is on 127.0.0.1, which the bot refuses to poll unless allowed.
-    return env | {"ALLOW_PRIVATE_FEEDS": "true"} | values
+pytestmark = pytest.mark.slow
 
 
 async def start(args: list[str], cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
@@ -45,7 +39,7 @@ async def test_an_unknown_topic_in_the_feeds_file_stops_the_start(tmp_path: Path
         '[topics]\nWorld = []\n\n[[feeds]]\nurl = "https://a.example/rss"\ntopics = ["Wrold"]\n'
     )
     env = environment(TELEGRAM_BOT_TOKEN="1:" + "x" * 30, FEEDS_FILE=str(feeds_file))
-    process = await start([str(BIN / "newsbot"), "run"], tmp_path, env)
+    process = await start([str(NEWSBOT), "run"], tmp_path, env)
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert f"{feeds_file}, line 6: unknown topic 'Wrold'" in err.decode()
@@ -75,7 +69,7 @@ async def test_newsbot_run_answers_and_never_logs_the_token(
         # and then blocks on its next log line.
         log_file = (tmp_path / "newsbot.log").open("wb")
         process = await asyncio.create_subprocess_exec(
-            str(BIN / "newsbot"), "run", cwd=tmp_path, env=env, stderr=log_file
+            str(NEWSBOT), "run", cwd=tmp_path, env=env, stderr=log_file
         )
         try:
             telegram.user_sends(42, "/start")

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from news.store import Store
 from tests.audience import subscribe_many
+from tests.environment import NEWSBOT, environment
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 from tests.newsroom import FEED, story
-from tests.test_cli import environment
 
-BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
 CHATS = range(100_001, 103_001)
 HEADLINE = "Polls close across the country"
 RATE = 500  # messages a second, in the fake and the bot alike: seconds, not minutes
@@ -44,13 +45,12 @@ class Tally:
 async def start_bot(tmp_path: Path, env: dict[str, str], log: str) -> asyncio.subprocess.Process:
     with (tmp_path / log).open("wb") as out:
         return await asyncio.create_subprocess_exec(
-            str(BIN / "newsbot"), "run", cwd=tmp_path, env=env, stdout=out, stderr=out
+            str(NEWSBOT), "run", cwd=tmp_path, env=env, stdout=out, stderr=out
         )
 
 
 async def test_kill_9_mid_fan_out_then_restart_sends_each_alert_once(tmp_path: Path) -> None:
-    database = tmp_path / "newsbot.sqlite3"
-    url = f"sqlite+aiosqlite:///{database}"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
     await subscribe_many(url, CHATS, "Politics")
     limits = FloodLimits(per_second=RATE)
     async with FakeTelegram(enforce_limits=True, limits=limits) as telegram, FeedServer() as feeds:
@@ -72,7 +72,7 @@ async def test_kill_9_mid_fan_out_then_restart_sends_each_alert_once(tmp_path: P
         first.kill()  # SIGKILL: no shutdown, no last write
         await first.wait()
         before = sum(tally.update().values())
-        in_flight = rows_in_state(database, "sending")
+        in_flight = await rows_in_state(url, "sending")
 
         second = await start_bot(tmp_path, env, "second.log")
         try:
@@ -91,7 +91,7 @@ async def test_kill_9_mid_fan_out_then_restart_sends_each_alert_once(tmp_path: P
     assert set(counts) == set(CHATS)
     assert max(counts.values()) <= 2
     assert doubled <= in_flight  # only alerts in flight at the kill, each at most once more
-    assert rows_in_state(database, "sent") == set(CHATS)
+    assert await rows_in_state(url, "sent") == set(CHATS)
     assert telegram.too_many_requests == 0
     assert second.returncode == 0, (tmp_path / "second.log").read_text()
 
@@ -107,7 +107,10 @@ def bot_environment(telegram: FakeTelegram, url: str, feeds_file: Path) -> dict[
     )
 
 
-def rows_in_state(database: Path, state: str) -> set[int]:
-    with sqlite3.connect(database) as db:
-        rows = db.execute("SELECT chat_id FROM deliveries WHERE state = ?", (state,))
-        return {chat for (chat,) in rows}
+async def rows_in_state(url: str, state: str) -> set[int]:
+    """The chats whose alert the outbox holds in this state."""
+    store = Store.connect(url)
+    try:
+        return {entry.chat_id for entry in await store.outbox.entries() if entry.state == state}
+    finally:
+        await store.close()

@@ -39,11 +39,11 @@ async def follow(room: Desk, feeds: FeedServer, *paths: str) -> None:
     await room.add_feeds(*(FeedConfig(feeds.url(path), ("World",)) for path in paths))
     await room.subscribe(READER, "World")
     await poll(room)  # the first poll records, alerting nobody
-    assert room.deliveries() == []
+    assert await room.deliveries() == []
 
 
-def alerted(room: Desk) -> list[str]:
-    titles = [title for _, title in room.deliveries()]
+async def alerted(room: Desk) -> list[str]:
+    titles = [title for _, title in await room.deliveries()]
     duplicates = [title for title, count in Counter(titles).items() if count > 1]
     assert duplicates == [], f"alerted twice: {duplicates}"
     return titles
@@ -71,11 +71,11 @@ async def test_reordered_removed_and_readded_entries_never_alert_twice(
         await poll(room)
         feeds.serve("/f", rss(stories))  # ... and comes back
         await poll(room)
-        assert alerted(room) == []
+        assert await alerted(room) == []
         # A new entry at the END of the feed (not the top) is still found: no "newest first".
         feeds.serve("/f", rss([*stories, item(9, **shape)]))
         await poll(room)
-        assert alerted(room) == ["Story 9"]
+        assert await alerted(room) == ["Story 9"]
 
 
 async def test_tracking_parameters_and_host_case_do_not_make_a_new_story(
@@ -91,7 +91,7 @@ async def test_tracking_parameters_and_host_case_do_not_make_a_new_story(
         ]
         feeds.serve("/f", rss(tracked))
         await poll(room)
-        assert alerted(room) == []
+        assert await alerted(room) == []
 
 
 async def test_a_changed_guid_or_an_edited_title_is_not_news(
@@ -107,7 +107,7 @@ async def test_a_changed_guid_or_an_edited_title_is_not_news(
         edited = [stories[0], stories[1] | {"title": "Story 1 (updated)"}, stories[2]]
         feeds.serve("/f", rss(edited))
         await poll(room)
-        assert alerted(room) == []
+        assert await alerted(room) == []
         latest = await room.store.articles.latest(limit=10)
         assert "Story 1 (updated)" in [a.title for a in latest]  # the edit is stored
 
@@ -124,7 +124,7 @@ async def test_one_story_in_two_feeds_alerts_once(
         feeds.serve("/b", rss([shared | {"guid": "b-feed-own-guid"}, item(2)]))
         await poll(room)
         await poll(room)
-        assert alerted(room) == ["Story 5"]
+        assert await alerted(room) == ["Story 5"]
 
 
 async def test_a_burst_of_fifty_alerts_all_fifty(
@@ -136,7 +136,7 @@ async def test_a_burst_of_fifty_alerts_all_fifty(
         burst = [item(n) for n in range(100, 150)]
         feeds.serve("/f", rss([*burst, item(0)]))
         await poll(room)
-        assert sorted(alerted(room)) == sorted(f"Story {n}" for n in range(100, 150))
+        assert sorted(await alerted(room)) == sorted(f"Story {n}" for n in range(100, 150))
 
 
 async def test_entries_older_than_the_max_age_never_alert(
@@ -149,7 +149,7 @@ async def test_entries_older_than_the_max_age_never_alert(
         fresh = item(2, pub_date=START - timedelta(hours=47))
         feeds.serve("/f", rss([old, fresh, item(0)]))
         await poll(room)
-        assert alerted(room) == ["Story 2"]
+        assert await alerted(room) == ["Story 2"]
 
 
 async def test_an_item_edited_three_times_alerts_never(
@@ -164,7 +164,7 @@ async def test_an_item_edited_three_times_alerts_never(
         for snapshot in snapshots[1:]:
             feeds.serve("/node", snapshot.read_bytes())
             await poll(room)
-        assert alerted(room) == []
+        assert await alerted(room) == []
 
 
 def corpus_feeds() -> list[str]:
@@ -183,5 +183,5 @@ async def test_real_feeds_polled_again_alert_nothing(
         for _ in range(2):
             room.clock.advance(timedelta(hours=2))  # past any <ttl> hint, which caps at 2 hours
             await poll(room)
-        assert alerted(room) == []
+        assert await alerted(room) == []
         assert feeds.request_count("/f") == 3

@@ -6,19 +6,22 @@ the same higher limits: zero 429s still proves the bot never went beyond what it
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, FloodLimits
-from tests.newsroom import newsroom, story
+from tests.newsroom import Newsroom, newsroom, story
+
+pytestmark = pytest.mark.slow
 
 FAST = FloodLimits(per_second=150, private_burst=20, private_per_second=20)
-FAST_BOT = {"messages_per_second": 150, "private_chat_messages_per_second": 20}
+FAST_BOT: dict[str, Any] = {"messages_per_second": 150, "private_chat_messages_per_second": 20}
 
 
 @pytest.fixture
@@ -32,15 +35,10 @@ def received(telegram: FakeTelegram, marker: str) -> Counter[tuple[int, str]]:
     return Counter((m.chat_id, m.text.splitlines()[1]) for m in telegram.sent if marker in m.text)
 
 
-def queued_order(database: Path, chat: int) -> list[str]:
+async def queued_order(room: Newsroom, chat: int) -> list[str | None]:
     """A chat's alerts in the order they were queued."""
-    with sqlite3.connect(database) as db:
-        rows = db.execute(
-            "SELECT a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
-            "WHERE d.chat_id = ? ORDER BY d.id",
-            (chat,),
-        )
-        return [title for (title,) in rows]
+    async with room.store() as store:
+        return [entry.title for entry in await store.outbox.entries(chat)]
 
 
 async def test_a_thousand_people_subscribing_at_once_are_all_answered_without_a_429(
@@ -57,9 +55,9 @@ async def test_a_thousand_people_subscribing_at_once_are_all_answered_without_a_
         await strict.wait_until(lambda: answered() >= len(people), timeout=60, what="answers")
     assert strict.too_many_requests == 0
     assert Counter(m.chat_id for m in strict.sent) == Counter(people)  # one answer each
-    with sqlite3.connect(room.database) as db:
-        (subscribed,) = db.execute("SELECT count(*) FROM subscriptions").fetchone()
-    assert subscribed == len(people)
+    async with room.store() as store:
+        counts = await store.stats.snapshot(since=datetime.now(UTC))
+    assert counts.subscriptions == {"Politics": len(people)}
 
 
 async def test_a_burst_of_fifty_stories_reaches_ten_readers_paced_in_order(
@@ -77,7 +75,7 @@ async def test_a_burst_of_fifty_stories_reaches_ten_readers_paced_in_order(
     assert len(got) == 500 and set(got.values()) == {1}  # all arrived, none twice
     for chat in readers:
         arrived = [m.text.splitlines()[1] for m in strict.messages_to(chat) if "Burst" in m.text]
-        assert arrived == queued_order(room.database, chat)
+        assert arrived == await queued_order(room, chat)
 
 
 async def test_a_fifth_of_sends_failing_with_502_loses_and_doubles_nothing(
@@ -96,8 +94,8 @@ async def test_a_fifth_of_sends_failing_with_502_loses_and_doubles_nothing(
     assert bad_gateways >= 10  # the stretch of faults did happen
     got = received(strict, "Flaky network")
     assert len(got) == 100 and set(got.values()) == {1}
-    with sqlite3.connect(room.database) as db:
-        states = dict(db.execute("SELECT state, count(*) FROM deliveries GROUP BY state"))
+    async with room.store() as store:
+        states = Counter(entry.state for entry in await store.outbox.entries())
     assert states == {"sent": 100}
     assert strict.too_many_requests == 0
 
@@ -116,6 +114,6 @@ async def test_a_429_storm_is_waited_out_and_the_bot_slows_down(
     got = received(telegram, "Storm warning")
     assert len(got) == 90 and set(got.values()) == {1}
     assert 0 < telegram.too_many_requests <= 10  # a couple at first, not one per alert
-    with sqlite3.connect(room.database) as db:
-        rows = db.execute("SELECT state, attempts FROM deliveries").fetchall()
-    assert set(rows) == {("sent", 1)}  # waiting when told to is not a failed attempt
+    async with room.store() as store:
+        rows = {(entry.state, entry.attempts) for entry in await store.outbox.entries()}
+    assert rows == {("sent", 1)}  # waiting when told to is not a failed attempt

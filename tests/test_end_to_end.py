@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from news.render import when
+from news.store import Store
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
+from tests.newsroom import ask
 from tests.reference import LINK, reference_article
+
+pytestmark = pytest.mark.slow
 
 ANN, BOB = 1001, 1002
 PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
@@ -57,14 +62,6 @@ def reference_item() -> dict[str, object]:
     }
 
 
-async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
-    """Send a message as a user and return the bot's answer that contains `expect`."""
-    before = len(telegram.messages_to(chat))
-    telegram.user_sends(chat, text)
-    reply = await telegram.wait_for_message(chat, containing=expect, after=before)
-    return reply.text
-
-
 async def test_alert_latest_and_unsubscribe(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -72,8 +69,8 @@ async def test_alert_latest_and_unsubscribe(
     feeds.serve("/broken.xml", b"<html><body>Bad gateway</body></html>", content_type="text/html")
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(feeds_toml(feeds), encoding="utf-8")
-    database = tmp_path / "newsbot.sqlite3"
-    settings = settings_for(telegram, f"sqlite+aiosqlite:///{database}", feeds_file)
+    database = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    settings = settings_for(telegram, database, feeds_file)
 
     async with running(settings):
         greeting = await ask(telegram, ANN, "/start", "Politics")
@@ -125,12 +122,12 @@ async def test_alert_latest_and_unsubscribe(
         await telegram.wait_for_message(BOB, containing="Parliament passes the budget")
 
     # Both deliveries were written in the poll's one transaction: Ann got none, and none waits.
-    with sqlite3.connect(database) as db:
-        rows = db.execute(
-            "SELECT d.chat_id FROM deliveries d JOIN articles a ON a.id = d.article_id "
-            "WHERE a.identity = 'guid:budget'"
-        ).fetchall()
-    assert rows == [(BOB,)]
+    store = Store.connect(database)
+    try:
+        queued = await store.outbox.entries()
+    finally:
+        await store.close()
+    assert [e.chat_id for e in queued if e.title == "Parliament passes the budget"] == [BOB]
     assert [m.text for m in telegram.messages_to(ANN) if "budget" in m.text] == []
     # The broken feed was logged and skipped, and never stopped the other feed's polls.
     assert feeds.request_count("/broken.xml") >= 1

@@ -38,14 +38,8 @@ from tests.fakes.telegram_html import HtmlError, parse_html
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(fake.token, base_url=fake.base_url) as client:
+async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    async with Bot(telegram.token, base_url=telegram.base_url) as client:
         yield client
 
 
@@ -111,12 +105,12 @@ def test_parse_html_rejects_what_telegram_rejects(source: str, error: str) -> No
 
 
 # ------------------------------------------------------------------- PTB over HTTP
-async def test_get_me(bot: Bot, fake: FakeTelegram) -> None:
+async def test_get_me(bot: Bot, telegram: FakeTelegram) -> None:
     me = await bot.get_me()
-    assert (me.id, me.username, me.is_bot) == (fake.bot_id, "newsbot_test_bot", True)
+    assert (me.id, me.username, me.is_bot) == (telegram.bot_id, "newsbot_test_bot", True)
 
 
-async def test_send_html_message(bot: Bot, fake: FakeTelegram) -> None:
+async def test_send_html_message(bot: Bot, telegram: FakeTelegram) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data="more:1")]])
     message = await bot.send_message(
         5,
@@ -127,39 +121,39 @@ async def test_send_html_message(bot: Bot, fake: FakeTelegram) -> None:
         disable_notification=True,
     )
     assert message.text == "📰 Big news"  # trailing whitespace trimmed, as Telegram does
-    assert message.from_user is not None and message.from_user.id == fake.bot_id
+    assert message.from_user is not None and message.from_user.id == telegram.bot_id
     assert message.parse_entities() == {
         MessageEntity("bold", 3, 3): "Big",
         MessageEntity("text_link", 7, 4, url="https://e.com/a"): "news",
     }
-    [sent] = fake.sent
+    [sent] = telegram.sent
     assert (sent.chat_id, sent.message_id, sent.text) == (5, message.message_id, message.text)
     assert sent.parse_mode == "HTML" and sent.html.startswith("📰 <b>")
     assert sent.links() == ["https://e.com/a"]
     assert sent.link_preview_disabled and sent.disable_notification
     assert sent.reply_markup == keyboard.to_dict()
-    assert fake.messages_to(5) == [sent] and fake.messages_to(6) == []
+    assert telegram.messages_to(5) == [sent] and telegram.messages_to(6) == []
 
 
-async def test_plain_text_is_taken_literally(bot: Bot, fake: FakeTelegram) -> None:
+async def test_plain_text_is_taken_literally(bot: Bot, telegram: FakeTelegram) -> None:
     await bot.send_message(5, "<b>not bold</b> & co")
-    assert fake.sent[0].text == "<b>not bold</b> & co" and fake.sent[0].entities == ()
+    assert telegram.sent[0].text == "<b>not bold</b> & co" and telegram.sent[0].entities == ()
 
 
-async def test_bad_html_is_rejected_with_telegram_wording(bot: Bot, fake: FakeTelegram) -> None:
+async def test_bad_html_is_rejected_with_telegram_wording(bot: Bot, telegram: FakeTelegram) -> None:
     with pytest.raises(BadRequest) as caught:
         await bot.send_message(5, "hello <div>x</div>", parse_mode="HTML")
     # PTB strips "Bad Request: " and lower-cases the rest of the message.
     assert "can't parse entities: unsupported start tag" in caught.value.message.lower()
-    [(method, _, status, description)] = fake.rejected
+    [(method, _, status, description)] = telegram.rejected
     assert (method, status) == ("sendMessage", 400)
     assert description == (
         'Bad Request: can\'t parse entities: Unsupported start tag "div" at byte offset 6'
     )
-    assert fake.sent == []
+    assert telegram.sent == []
 
 
-async def test_text_limits(bot: Bot, fake: FakeTelegram) -> None:
+async def test_text_limits(bot: Bot, telegram: FakeTelegram) -> None:
     await bot.send_message(5, "😀" * 2048)  # 4096 UTF-16 units: the maximum
     await bot.send_message(5, "&amp;" * 4096, parse_mode="HTML")  # counted after parsing
     for too_long in ("😀" * 2048 + "a", "a" * 4097):
@@ -167,10 +161,10 @@ async def test_text_limits(bot: Bot, fake: FakeTelegram) -> None:
             await bot.send_message(5, too_long)
     with pytest.raises(BadRequest, match="Text must be non-empty"):
         await bot.send_message(5, " <b> </b>\n", parse_mode="HTML")
-    assert len(fake.sent) == 2
+    assert len(telegram.sent) == 2
 
 
-async def test_callback_data_is_limited_to_64_bytes(bot: Bot, fake: FakeTelegram) -> None:
+async def test_callback_data_is_limited_to_64_bytes(bot: Bot, telegram: FakeTelegram) -> None:
     def keyboard(data: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton("b", callback_data=data)]])
 
@@ -179,35 +173,35 @@ async def test_callback_data_is_limited_to_64_bytes(bot: Bot, fake: FakeTelegram
         await bot.send_message(5, "too long", reply_markup=keyboard("é" * 32 + "x"))
 
 
-async def test_blocked_and_deleted_chats(bot: Bot, fake: FakeTelegram) -> None:
-    fake.block(7)
+async def test_blocked_and_deleted_chats(bot: Bot, telegram: FakeTelegram) -> None:
+    telegram.block(7)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
         await bot.send_message(7, "hi")
-    fake.delete_chat(8)
+    telegram.delete_chat(8)
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(8, "hi")
-    assert [(r[0], r[2]) for r in fake.rejected] == [("sendMessage", 403), ("sendMessage", 400)]
+    assert [(r[0], r[2]) for r in telegram.rejected] == [("sendMessage", 403), ("sendMessage", 400)]
 
 
 # PTB itself warns when building RetryAfter until PTB_TIMEDELTA is set; not our concern here.
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-async def test_fail_next_injects_errors(bot: Bot, fake: FakeTelegram) -> None:
-    fake.fail_next(
+async def test_fail_next_injects_errors(bot: Bot, telegram: FakeTelegram) -> None:
+    telegram.fail_next(
         "sendMessage", status=429, description="Too Many Requests: retry after 7", retry_after=7
     )
     with pytest.raises(RetryAfter, match=r"Retry in (7|0:00:07)"):
         await bot.send_message(5, "hi")
     await bot.send_message(5, "hi")  # only the next call failed
-    assert fake.too_many_requests == 1
+    assert telegram.too_many_requests == 1
 
-    fake.fail_next("sendMessage", status=400, description="Bad Request: x", chat_id=2, count=2)
+    telegram.fail_next("sendMessage", status=400, description="Bad Request: x", chat_id=2, count=2)
     await bot.send_message(1, "other chats are unaffected")
     for _ in range(2):
         with pytest.raises(BadRequest):
             await bot.send_message(2, "hi")
     await bot.send_message(2, "hi")
 
-    fake.fail_next(
+    telegram.fail_next(
         "sendMessage",
         status=400,
         description="Bad Request: group chat was upgraded to a supergroup chat",
@@ -222,8 +216,8 @@ async def test_fail_next_injects_errors(bot: Bot, fake: FakeTelegram) -> None:
 async def test_enforced_flood_limits() -> None:
     now = [1000.0]  # a hand-driven clock: the limits are tested without sleeping
     async with (
-        FakeTelegram(enforce_limits=True, clock=lambda: now[0]) as fake,
-        Bot(fake.token, base_url=fake.base_url) as bot,
+        FakeTelegram(enforce_limits=True, clock=lambda: now[0]) as telegram,
+        Bot(telegram.token, base_url=telegram.base_url) as bot,
     ):
 
         async def try_send(chat_id: int) -> bool:
@@ -245,23 +239,23 @@ async def test_enforced_flood_limits() -> None:
             await bot.send_message(-5, "x")
         now[0] += 60
         assert await try_send(-5)
-        assert fake.too_many_requests == 10 + 1 + 1 + 1 + 1
-        assert fake.rejected[-1][3] == "Too Many Requests: retry after 59"
+        assert telegram.too_many_requests == 10 + 1 + 1 + 1 + 1
+        assert telegram.rejected[-1][3] == "Too Many Requests: retry after 59"
 
 
-async def test_edits_commands_and_members(bot: Bot, fake: FakeTelegram) -> None:
+async def test_edits_commands_and_members(bot: Bot, telegram: FakeTelegram) -> None:
     message = await bot.send_message(5, "v1")
     edited = await bot.edit_message_text("<i>v2</i>", 5, message.message_id, parse_mode="HTML")
     assert isinstance(edited, Message) and edited.text == "v2"
-    assert fake.message_state(5, message.message_id)["text"] == "v2"
+    assert telegram.message_state(5, message.message_id)["text"] == "v2"
     with pytest.raises(BadRequest, match="Message is not modified"):
         await bot.edit_message_text("<i>v2</i>", 5, message.message_id, parse_mode="HTML")
-    assert len(fake.edits) == 1
+    assert len(telegram.edits) == 1
 
     await bot.set_my_commands([("start", "Start"), ("help", "Help")])
     scope = BotCommandScopeAllPrivateChats()
     await bot.set_my_commands([("hilfe", "Hilfe")], scope=scope, language_code="de")
-    assert fake.commands[("default", "")] == [
+    assert telegram.commands[("default", "")] == [
         {"command": "start", "description": "Start"},
         {"command": "help", "description": "Help"},
     ]
@@ -269,12 +263,12 @@ async def test_edits_commands_and_members(bot: Bot, fake: FakeTelegram) -> None:
         "hilfe"
     ]
     await bot.delete_my_commands()
-    assert list(fake.commands) == [("all_private_chats", "de")]
+    assert list(telegram.commands) == [("all_private_chats", "de")]
     with pytest.raises(BadRequest, match="Bot_command_invalid"):
         await bot.set_my_commands([("Bad-Command", "x")])
 
     assert (await bot.get_chat_member(5, 5)).status == ChatMember.OWNER
-    fake.admins[-100] = {9}
+    telegram.admins[-100] = {9}
     assert (await bot.get_chat_member(-100, 9)).status == ChatMember.ADMINISTRATOR
     assert (await bot.get_chat_member(-100, 10)).status == ChatMember.MEMBER
     assert [m.user.id for m in await bot.get_chat_administrators(-100)] == [9]
@@ -282,44 +276,44 @@ async def test_edits_commands_and_members(bot: Bot, fake: FakeTelegram) -> None:
     assert await bot.send_chat_action(5, "typing")
 
 
-async def test_raw_http_protocol(fake: FakeTelegram) -> None:
+async def test_raw_http_protocol(telegram: FakeTelegram) -> None:
     async with aiohttp.ClientSession() as http:
 
         async def call(path: str, **body: Any) -> tuple[int, dict[str, Any]]:
-            async with http.post(fake.base_url + path, json=body) as response:
+            async with http.post(telegram.base_url + path, json=body) as response:
                 return response.status, await response.json()
 
         assert (await call("999:WRONG/getMe"))[0] == 401
-        assert await call(fake.token + "/noSuchMethod") == (
+        assert await call(telegram.token + "/noSuchMethod") == (
             404,
             {"ok": False, "error_code": 404, "description": "Not Found"},
         )
-        status, body = await call(fake.token + "/sendMessage", chat_id=3, text="json body")
+        status, body = await call(telegram.token + "/sendMessage", chat_id=3, text="json body")
         assert status == 200 and body["result"]["text"] == "json body"
 
         # A long poll is held until an update arrives (no timeout elapses here).
-        poll = asyncio.create_task(call(fake.token + "/getUpdates", timeout=30))
-        await fake.wait_for_call("getUpdates")
-        update_id = fake.user_sends(3, "/start now")
+        poll = asyncio.create_task(call(telegram.token + "/getUpdates", timeout=30))
+        await telegram.wait_for_call("getUpdates")
+        update_id = telegram.user_sends(3, "/start now")
         status, body = await poll
         [update] = body["result"]
         assert update["update_id"] == update_id
         assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
 
         # allowed_updates filters; an offset confirms everything before it.
-        fake.bot_membership_changes(3, "kicked")
+        telegram.bot_membership_changes(3, "kicked")
         status, body = await call(
-            fake.token + "/getUpdates", offset=update_id + 1, allowed_updates=["message"]
+            telegram.token + "/getUpdates", offset=update_id + 1, allowed_updates=["message"]
         )
         assert body["result"] == [] and status == 200
-        await fake.wait_until_idle_polling(timeout=1)
+        await telegram.wait_until_idle_polling(timeout=1)
 
 
-async def test_second_poller_conflicts(fake: FakeTelegram) -> None:
-    url = f"{fake.base_url}{fake.token}/getUpdates"
+async def test_second_poller_conflicts(telegram: FakeTelegram) -> None:
+    url = f"{telegram.base_url}{telegram.token}/getUpdates"
     async with aiohttp.ClientSession() as http:
         first = asyncio.create_task(http.post(url, data={"timeout": "30"}))
-        await fake.wait_for_call("getUpdates")
+        await telegram.wait_for_call("getUpdates")
         async with http.post(url, data={"timeout": "0"}) as second:
             assert (await second.json())["result"] == []
         async with await first as response:
@@ -327,7 +321,7 @@ async def test_second_poller_conflicts(fake: FakeTelegram) -> None:
             assert (await response.json())["description"].startswith("Conflict: terminated by")
 
 
-async def test_application_polling_round_trip(fake: FakeTelegram) -> None:
+async def test_application_polling_round_trip(telegram: FakeTelegram) -> None:
     membership: asyncio.Queue[ChatMemberUpdated] = asyncio.Queue()
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -344,7 +338,7 @@ async def test_application_polling_round_trip(fake: FakeTelegram) -> None:
         assert update.my_chat_member is not None
         await membership.put(update.my_chat_member)
 
-    app = ApplicationBuilder().token(fake.token).base_url(fake.base_url).build()
+    app = ApplicationBuilder().token(telegram.token).base_url(telegram.base_url).build()
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(tapped))
     app.add_handler(ChatMemberHandler(member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -353,33 +347,33 @@ async def test_application_polling_round_trip(fake: FakeTelegram) -> None:
         assert app.updater is not None
         await app.updater.start_polling()
 
-        fake.user_sends(42, "/start", first_name="Bea")
-        reply = await fake.wait_for_message(42, containing="Hello")
+        telegram.user_sends(42, "/start", first_name="Bea")
+        reply = await telegram.wait_for_message(42, containing="Hello")
         assert reply.text == "Hello there"
         assert reply.entities == ({"type": "bold", "offset": 6, "length": 5},)
 
-        fake.press_button(42, reply.message_id, "tap")
-        await fake.wait_for_call("editMessageText")
-        assert fake.callback_answers[0]["text"] == "done"
-        state = fake.message_state(42, reply.message_id)
+        telegram.press_button(42, reply.message_id, "tap")
+        await telegram.wait_for_call("editMessageText")
+        assert telegram.callback_answers[0]["text"] == "done"
+        state = telegram.message_state(42, reply.message_id)
         assert state["text"] == "Tapped tap" and "reply_markup" not in state
 
-        fake.bot_membership_changes(42, "kicked")
+        telegram.bot_membership_changes(42, "kicked")
         change = await asyncio.wait_for(membership.get(), timeout=10)
         assert change.new_chat_member.status == ChatMember.BANNED
         with pytest.raises(Forbidden):
             await app.bot.send_message(42, "still there?")
 
-        await fake.wait_until_idle_polling()
+        await telegram.wait_until_idle_polling()
         await app.updater.stop()
         await app.stop()
 
     with pytest.raises(AssertionError, match="sent\\[0\\]: 'Hello there'"):
-        await fake.wait_for_message(42, containing="never", timeout=0.05)
-    assert [r[2] for r in fake.rejected] == [403]
+        await telegram.wait_for_message(42, containing="never", timeout=0.05)
+    assert [r[2] for r in telegram.rejected] == [403]
 
 
-async def test_wrong_token_is_unauthorized(fake: FakeTelegram) -> None:
+async def test_wrong_token_is_unauthorized(telegram: FakeTelegram) -> None:
     with pytest.raises(InvalidToken):
-        async with Bot("999:WRONG", base_url=fake.base_url):
+        async with Bot("999:WRONG", base_url=telegram.base_url):
             pass

@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import texts
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
+
+pytestmark = pytest.mark.slow
 
 # Several admins: the bot paces replies to about one a second per chat, as Telegram asks.
 ADMINS = tuple(range(7001, 7011))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from news.render import when
-from tests.fakes.feeds import FeedServer, rss
-from tests.test_cli import environment
+import pytest
 
-NEWSBOT = str(Path(sys.executable).parent / "newsbot")
+from news.render import when
+from tests.environment import NEWSBOT, environment
+from tests.fakes.feeds import FeedServer, rss
+
+pytestmark = pytest.mark.slow
 PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=10)
 TOPICS = '[topics]\nPolitics = ["політика"]\nWorld = []\n'
 
@@ -34,7 +35,7 @@ async def newsbot(tmp_path: Path, *args: str, database: str = "db", private: boo
         ALLOW_PRIVATE_FEEDS=str(private).lower(),
     )
     process = await asyncio.create_subprocess_exec(
-        NEWSBOT,
+        str(NEWSBOT),
         *args,
         cwd=tmp_path,
         env=env,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from news.flood import Flood, Verdict
 from tests.botrun import running, settings_for
 from tests.chatting import say
@@ -35,6 +37,7 @@ def test_a_steady_pace_is_never_slowed_and_memory_is_kept_small() -> None:
     assert len(flood._times) == 1  # everyone else's times are gone after a quiet window
 
 
+@pytest.mark.slow
 async def test_a_burst_gets_one_polite_notice(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

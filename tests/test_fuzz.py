@@ -15,6 +15,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,8 @@ from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import JSON, FakeTelegram
 from tests.newsroom import story
+
+pytestmark = pytest.mark.slow
 
 BOT = "newsbot_test_bot"
 COMMANDS = (

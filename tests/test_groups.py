@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from telegram import Chat, Message, Update, User
 from telegram.ext import ExtBot
 
@@ -21,6 +22,7 @@ ADMIN, MEMBER = 3301, 3302
 REFUSAL = "Sorry, only this group's administrators can change that."
 
 
+@pytest.mark.slow
 async def test_only_administrators_change_a_group(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -82,6 +84,7 @@ async def test_a_demoted_admin_is_refused_once_the_cache_expires(
     assert sum(m == "getChatMember" for m, _ in telegram.calls) == 2
 
 
+@pytest.mark.slow
 async def test_forum_alerts_go_to_the_topic_where_the_group_subscribed(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from news.health import problems
 from tests.botrun import running, settings_for
@@ -24,6 +25,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 async def test_healthz_and_metrics_of_a_running_bot(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

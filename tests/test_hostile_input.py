@@ -10,6 +10,8 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, newsroom
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     "'; DROP TABLE subscriptions; --",
     "Politics' OR '1'='1",

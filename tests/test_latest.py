@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, newsroom, story
+
+pytestmark = pytest.mark.slow
 
 ANN = 4101
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}

@@ -6,7 +6,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from news.store.database import create_engine, migrate
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from news.store.database import alembic_config, create_engine, migrate
+from tests.databases import database_url
 
 ROWS = {"feeds": 1, "articles": 1, "article_topics": 1, "chats": 1, "subscriptions": 1}
 
@@ -63,3 +68,17 @@ async def test_the_migrations_build_exactly_the_schema_the_code_declares(tmp_pat
         )
     await engine.dispose()
     assert differences == []
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_a_second_start_finds_the_schema_current(kind: str, tmp_path: Path) -> None:
+    async with database_url(kind, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await migrate(engine)
+            await migrate(engine)  # the next start: nothing to do, nothing fails
+            async with engine.connect() as connection:
+                version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        finally:
+            await engine.dispose()
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.chatting import answered
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import FEED, Newsroom, ask, newsroom, story
+
+pytestmark = pytest.mark.slow
 
 ANN, BOB = 5101, 5102
 GROUP, GROUP_ADMIN, MEMBER = -5200, 5201, 5202
@@ -21,14 +26,6 @@ FAST: dict[str, Any] = {
 async def polled(room: Newsroom) -> None:
     """A whole poll has seen what was published before this call."""
     await room.feeds.wait_for_requests(FEED, room.feeds.request_count(FEED) + 2)
-
-
-async def answered(telegram: FakeTelegram, press: str) -> str | None:
-    await telegram.wait_until(
-        lambda: any(a["callback_query_id"] == press for a in telegram.callback_answers),
-        what=f"an answer to press {press}",
-    )
-    return next(a.get("text") for a in telegram.callback_answers if a["callback_query_id"] == press)
 
 
 async def test_no_alerts_while_paused_and_alerts_again_after_resume(

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import resource
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from news.records import FeedConfig
+from tests.bombs import BOMB
 from tests.fakes.feeds import FeedServer, rss
-from tests.polling import INTERVAL, START, at, desk
+from tests.polling import INTERVAL, START, Desk, desk
 from web.guard import guard
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 ITEMS = [
     {"title": f"Story {n}", "link": f"https://news.example/{n}", "guid": f"g{n}"} for n in range(5)
 ]
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
-<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
-<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
-<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
-<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
-]>
-<rss version="2.0"><channel><title>&d;&d;&d;&d;&d;&d;&d;&d;</title></channel></rss>
-"""
 
 
 def peak_rss_mb() -> float:
@@ -65,12 +57,12 @@ async def test_every_fault_leaves_its_feed_in_the_documented_state(
         await room.add_feeds(*(FeedConfig(feeds.url(p), ("World",)) for p in paths))
         report = await room.poller.poll_due()
         assert (report.feeds, report.failed) == (10, 8)
-        state = {p: room.feed(feeds.url(p)) for p in paths if p != "/old"}
-        moved = room.feed(feeds.url("/new"))
+        state = {p: await room.feed(feeds.url(p)) for p in paths if p != "/old"}
+        moved = await room.feed(feeds.url("/new"))
 
         healthy = state["/good"]
-        assert healthy["error_count"] == 0 and healthy["last_success_at"] == at(START)
-        assert healthy["next_check_at"] == at(START + INTERVAL)
+        assert healthy.error_count == 0 and healthy.last_success_at == START
+        assert healthy.next_check_at == START + INTERVAL
         for path, error in [
             ("/slow", "timed out"),
             ("/e500", "HTTP 500"),
@@ -79,13 +71,13 @@ async def test_every_fault_leaves_its_feed_in_the_documented_state(
             ("/huge", "body over 5 MB"),
             ("/bomb", "entity expansion"),
         ]:
-            assert error in state[path]["last_error"], path
-            assert state[path]["error_count"] == 1 and state[path]["enabled"] == 1
-            assert state[path]["next_check_at"] == at(START + 2 * INTERVAL), path  # backoff
-        assert state["/e429"]["next_check_at"] == at(START + timedelta(seconds=600))
-        assert moved["last_success_at"] == at(START) and moved["error_count"] == 0
+            assert error in (state[path].last_error or ""), path
+            assert state[path].error_count == 1 and state[path].enabled
+            assert state[path].next_check_at == START + 2 * INTERVAL, path  # backoff
+        assert state["/e429"].next_check_at == START + timedelta(seconds=600)
+        assert moved.last_success_at == START and moved.error_count == 0
         gone = state["/e410"]
-        assert (gone["enabled"], gone["disabled_reason"]) == (0, "gone (HTTP 410)")
+        assert (gone.enabled, gone.disabled_reason) == (False, "gone (HTTP 410)")
         assert len(room.told) == 1 and "Feed disabled" in room.told[0]
         assert feeds.url("/e410") in room.told[0]
 
@@ -129,8 +121,9 @@ async def test_publisher_ttl_slows_polling_within_bounds(
     async with desk(tmp_path, client) as room:
         await room.add_feeds(FeedConfig(feeds.url("/ttl")), FeedConfig(feeds.url("/cache")))
         await room.poller.poll_due()
-        assert room.feed(feeds.url("/ttl"))["next_check_at"] == at(START + timedelta(minutes=30))
-        assert room.feed(feeds.url("/cache"))["next_check_at"] == at(START + INTERVAL)
+        ttl = await room.feed(feeds.url("/ttl"))
+        assert ttl.next_check_at == START + timedelta(minutes=30)
+        assert (await room.feed(feeds.url("/cache"))).next_check_at == START + INTERVAL
 
 
 async def test_admins_hear_once_about_a_feed_failing_for_days(
@@ -144,25 +137,28 @@ async def test_admins_hear_once_about_a_feed_failing_for_days(
         while room.clock.now - START < timedelta(days=5):
             await room.poller.poll_due()
             polls += 1
-            room.clock.now = max(room.clock.now + INTERVAL, _next(room.feed(url)))
+            room.clock.now = max(room.clock.now + INTERVAL, await due(room, url))
         assert len(room.told) == 1 and "failing since" in room.told[0]
         # The backoff kept it polite: about hourly (64 intervals), not 7,200 times a minute apart.
         assert polls < 5 * 24 + 10
 
         feeds.serve("/down", rss(ITEMS))  # it comes back ...
         await room.poller.poll_due()
-        recovered = room.feed(url)
-        assert recovered["failing_since"] is None and recovered["admins_told_at"] is None
+        recovered = await room.state(url)
+        assert recovered.failing_since is None and recovered.admins_told_at is None
         feeds.fault("/down", status=503)  # ... and a later outage is reported again
         start = room.clock.now
         while room.clock.now - start < timedelta(days=4):
-            room.clock.now = max(room.clock.now + INTERVAL, _next(room.feed(url)))
+            room.clock.now = max(room.clock.now + INTERVAL, await due(room, url))
             await room.poller.poll_due()
         assert len(room.told) == 2
 
 
-def _next(row: dict[str, object]) -> datetime:
-    return datetime.fromisoformat(str(row["next_check_at"])).replace(tzinfo=UTC)
+async def due(room: Desk, url: str) -> datetime:
+    """When the feed is polled next."""
+    due = (await room.feed(url)).next_check_at
+    assert due is not None
+    return due
 
 
 async def test_one_host_is_never_sent_more_than_two_requests_at_once(
@@ -186,6 +182,6 @@ async def test_a_feed_that_points_at_a_private_address_is_not_fetched(
     async with desk(tmp_path, client=guard(client)) as room:  # as without ALLOW_PRIVATE_FEEDS
         await room.add_feeds(FeedConfig(feeds.url("/internal")))
         report = await room.poller.poll_due()
-        state = room.feed(feeds.url("/internal"))
+        state = await room.feed(feeds.url("/internal"))
     assert report.failed == 1 and feeds.request_count("/internal") == 0
-    assert state["last_error"] == "refused: its host is a loopback address (ALLOW_PRIVATE_FEEDS)"
+    assert state.last_error == "refused: its host is a loopback address (ALLOW_PRIVATE_FEEDS)"

@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.chatting import answered
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import ask, newsroom, story
+
+pytestmark = pytest.mark.slow
 
 ANN = 3101
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}
@@ -27,14 +32,6 @@ def save_data(message: SentMessage) -> str:
     return next(b["callback_data"] for b in buttons(message) if "callback_data" in b)
 
 
-async def answer_to(telegram: FakeTelegram, press: str) -> str | None:
-    await telegram.wait_until(
-        lambda: any(a["callback_query_id"] == press for a in telegram.callback_answers),
-        what=f"an answer to press {press}",
-    )
-    return next(a.get("text") for a in telegram.callback_answers if a["callback_query_id"] == press)
-
-
 async def test_save_an_alert_list_it_and_remove_it_in_place(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -46,7 +43,7 @@ async def test_save_an_alert_list_it_and_remove_it_in_place(
         assert data.startswith("sv:") and data[3:].isdecimal()
 
         first = telegram.press_button(ANN, alert.message_id, data)
-        assert await answer_to(telegram, first) == "Saved ⭐"
+        assert await answered(telegram, first) == "Saved ⭐"
 
         def shown() -> list[tuple[str, str | None]]:
             now = buttons(telegram.message_state(ANN, alert.message_id))
@@ -58,11 +55,11 @@ async def test_save_an_alert_list_it_and_remove_it_in_place(
         )
         assert shown() == [("Read", None), ("✅ Saved", data)]
         again = telegram.press_button(ANN, alert.message_id, data)  # a double tap
-        assert await answer_to(telegram, again) == "Already saved."
+        assert await answered(telegram, again) == "Already saved."
         gone = telegram.press_button(ANN, alert.message_id, "sv:987654", check_button=False)
-        assert await answer_to(telegram, gone) == "That article is gone."
+        assert await answered(telegram, gone) == "That article is gone."
         forged = telegram.press_button(ANN, alert.message_id, "sv:<b>", check_button=False)
-        assert await answer_to(telegram, forged) == "This button no longer works."
+        assert await answered(telegram, forged) == "This button no longer works."
 
         listing = await ask(telegram, ANN, "/saved", "Saved articles")
         lines = listing.splitlines()
@@ -74,14 +71,14 @@ async def test_save_an_alert_list_it_and_remove_it_in_place(
         assert buttons(saved) == [{"text": "✖ 1", "callback_data": f"us:{data[3:]}"}]
 
         removing = telegram.press_button(ANN, saved.message_id, f"us:{data[3:]}")
-        assert await answer_to(telegram, removing) == "Removed."
+        assert await answered(telegram, removing) == "Removed."
         await telegram.wait_until(
             lambda: telegram.message_state(ANN, saved.message_id)["text"].startswith("Nothing"),
             what="the list edited in place",
         )
         assert "reply_markup" not in telegram.message_state(ANN, saved.message_id)
         stale = telegram.press_button(ANN, saved.message_id, f"us:{data[3:]}", check_button=False)
-        assert await answer_to(telegram, stale) == "It was already removed."
+        assert await answered(telegram, stale) == "It was already removed."
         await ask(telegram, ANN, "/saved", "Nothing saved yet")
     # The stale press re-showed the list as it was: the only (harmless) refusal.
     assert [r[3] for r in telegram.rejected if "not modified" not in r[3]] == []
@@ -95,7 +92,7 @@ async def test_a_long_list_pages_ten_at_a_time(
         for n in range(12):
             alert = await telegram.wait_for_message(ANN, containing=f"Story number {n}\n")
             press = telegram.press_button(ANN, alert.message_id, save_data(alert))
-            assert await answer_to(telegram, press) == "Saved ⭐"
+            assert await answered(telegram, press) == "Saved ⭐"
 
         listing = await ask(telegram, ANN, "/saved", "Saved articles")
         assert listing.startswith("⭐ Saved articles (1-10 of 12)")
@@ -127,6 +124,6 @@ async def test_a_long_list_pages_ten_at_a_time(
         )
         # Past the end: the last page, which is already shown (Telegram refuses the no-op edit).
         forged = telegram.press_button(ANN, page.message_id, "sp:999999", check_button=False)
-        await answer_to(telegram, forged)
+        await answered(telegram, forged)
         await ask(telegram, ANN, "/alert list", "no keyword alerts")  # handled after the press
     assert [r[3] for r in telegram.rejected if "not modified" not in r[3]] == []

@@ -25,5 +25,5 @@ def test_readme_documents_every_setting() -> None:
 
 
 def test_admin_ids_read_from_a_comma_separated_list() -> None:
-    settings = Settings(_env_file=None, admin_ids="12, 34;56")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, admin_ids="12, 34;56")
     assert settings.admin_ids == frozenset({12, 34, 56})

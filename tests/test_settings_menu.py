@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.preferences import change_of
 from news.buttons import Setting, decode_as
 from tests.chatting import buttons, press, say, text_of
@@ -16,6 +18,7 @@ from tests.newsroom import newsroom
 ANN, OLES = 3201, 3202
 
 
+@pytest.mark.slow
 async def test_every_button_is_stored_and_confirmed_in_place(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -63,6 +66,7 @@ async def test_every_button_is_stored_and_confirmed_in_place(
             assert answer["text"].startswith("Ця кнопка застаріла")
 
 
+@pytest.mark.slow
 async def test_commands_validate_and_explain(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -115,6 +119,7 @@ async def test_commands_validate_and_explain(
         assert "Quiet hours: off" in shown.text and "each article as it comes" in shown.text
 
 
+@pytest.mark.slow
 async def test_a_ukrainian_user_is_answered_in_ukrainian(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from news.render import sparkline
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
@@ -13,6 +15,7 @@ from tests.newsroom import ask, story
 ADMIN, READER = 900, 901
 
 
+@pytest.mark.slow
 async def test_status_and_stats_for_admins_only(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

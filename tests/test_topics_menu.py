@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.settings import Settings
 from tests.botrun import running, settings_for
 from tests.chatting import buttons, press, say, text_of
@@ -26,6 +28,7 @@ def settings(telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path) -> Setti
     return settings_for(telegram, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", feeds_file)
 
 
+@pytest.mark.slow
 async def test_a_press_follows_and_redraws_the_same_message(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -55,6 +58,7 @@ async def test_a_press_follows_and_redraws_the_same_message(
         await say(telegram, ANN, "/unsubscribe Politics", "You weren't following Politics")
 
 
+@pytest.mark.slow
 async def test_long_names_stale_and_forged_presses(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -72,6 +76,7 @@ async def test_long_names_stale_and_forged_presses(
         assert "✅" in buttons(telegram, ANN, menu.message_id)["tp:-:#2"]
 
 
+@pytest.mark.slow
 async def test_buttons_work_after_a_restart(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

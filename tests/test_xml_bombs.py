@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_polling import BOMB
+from tests.bombs import BOMB
+
+pytestmark = pytest.mark.slow
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds" / "edge"
 LIMIT_MB = 200  # the interpreter with lxml and feedparser loaded needs well under half

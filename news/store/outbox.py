@@ -11,6 +11,7 @@ takes one place among the others, so it never starves them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, literal_column, or_, select, update
@@ -187,6 +188,18 @@ class Outbox:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
+    async def entries(self, chat_id: int | None = None) -> list[OutboxEntry]:
+        """Every row (of one chat), oldest first: where each message stands, and why."""
+        query = (
+            select(DeliveryRow, ArticleRow.title)
+            .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+            .order_by(DeliveryRow.id)
+        )
+        if chat_id is not None:
+            query = query.where(DeliveryRow.chat_id == chat_id)
+        async with self._sessions() as session:
+            return [_entry(row, title) for row, title in await session.execute(query)]
+
     async def _set(
         self, delivery_id: int, *, only: DeliveryState | None = None, **values: object
     ) -> None:
@@ -197,6 +210,35 @@ class Outbox:
             where.append(DeliveryRow.state == only)
         async with self._sessions.begin() as session:
             await session.execute(update(DeliveryRow).where(and_(*where)).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One outbox row as an operator reads it: whose, what, where it stands and why."""
+
+    id: int
+    chat_id: int
+    title: str | None  # the article's headline; None for a digest or an announcement
+    state: DeliveryState
+    attempts: int
+    last_error: str | None  # why it failed, was skipped or waits again
+    matched: str | None  # the keyword alert that brought the article, if one did
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _entry(row: DeliveryRow, title: str | None) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id,
+        chat_id=row.chat_id,
+        title=title,
+        state=DeliveryState(row.state),
+        attempts=row.attempts,
+        last_error=row.last_error,
+        matched=row.matched,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
 
 
 async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:

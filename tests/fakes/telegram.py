@@ -344,7 +344,7 @@ class FakeTelegram:
         """The group becomes a supergroup: sending to the old id answers 400 with
         migrate_to_chat_id; with announce, both chats also get Telegram's service messages."""
         self._migrated[chat_id] = new_chat_id
-        supergroup = {"id": new_chat_id, "type": "supergroup", "title": f"Test {new_chat_id}"}
+        supergroup: JSON = {"id": new_chat_id, "type": "supergroup", "title": f"Test {new_chat_id}"}
         self.chats[new_chat_id] = supergroup
         if not announce:
             return
@@ -353,7 +353,8 @@ class FakeTelegram:
             (group, "migrate_to_chat_id", new_chat_id),
             (supergroup, "migrate_from_chat_id", chat_id),
         ):
-            message = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time())}
+            message: JSON = {"message_id": self._next_message_id(chat["id"])}
+            message["date"] = int(time.time())
             message.update({"chat": chat, "from": self._user(chat["id"], None), key: other})
             self._queue("message", message)
 

@@ -1,0 +1,63 @@
+"""A store stocked for a test: a feed, articles in it, chats that follow topics, and the
+sender's first step (claiming what is due), each written through the store's own methods."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from news.records import Article, ChatProfile, Delivery, FeedConfig, NewArticle
+from news.routing import Plan
+from news.store import Store
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+FEED_URL = "https://news.example/rss"
+
+
+def article(
+    identity: str, *topics: str, title: str | None = None, published: datetime | None = None
+) -> NewArticle:
+    return NewArticle(
+        identity=identity,
+        link=f"https://news.example/{identity}",
+        title=f"Headline {identity}" if title is None else title,
+        summary="",
+        published_at=published,
+        topics=frozenset(topics),
+        key_points=("First point.", "Second point."),
+    )
+
+
+async def feed_id(store: Store, url: str = FEED_URL, *, now: datetime = NOW) -> int:
+    await store.feeds.sync((FeedConfig(url=url, topics=("Politics",)),), now)
+    return next(feed.id for feed in await store.feeds.all() if feed.url == url)
+
+
+async def follow(
+    store: Store,
+    chat: int,
+    *topics: str,
+    kind: str = "private",
+    language: str | None = None,
+    now: datetime = NOW,
+) -> None:
+    """The chat talked to the bot and follows these topics."""
+    await store.chats.follow(ChatProfile(chat, kind=kind, language=language), topics, now)
+
+
+async def publish(store: Store, *articles: NewArticle, now: datetime = NOW) -> int:
+    """The feed brings these articles, all new and alertable; returns the alerts queued."""
+    feed = await feed_id(store, now=now)
+    names = {a.identity for a in articles}
+    ingested = await store.articles.ingest(feed, Plan(new=articles, alertable=names), now=now)
+    return ingested.deliveries
+
+
+async def take_due(store: Store, now: datetime) -> list[Delivery]:
+    """What the sender does before it paces: claim every chat's due head."""
+    return await store.outbox.claim([id_ for id_, _ in await store.outbox.due_heads(now, 100)])
+
+
+def alert(delivery: Delivery) -> Article:
+    """The article a claimed delivery alerts about (not a digest, not an announcement)."""
+    assert isinstance(delivery.article, Article), delivery
+    return delivery.article
