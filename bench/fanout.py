@@ -6,7 +6,7 @@ The real code path (news.store.Articles.ingest: the article, then INSERT ... SEL
 delivery per subscribed chat, in one transaction) on a real SQLite file. The audience is set up
 first; each ingest then runs in a fresh process, so its peak RSS is its own. A tenth of the
 audience runs too: flat memory means the same peak for ten times the rows.
-Target (issue 6): under 3 s for 100,000 chats. Exit status 0 when met.
+Target: under 3 s for 100,000 chats. Exit status 0 when met.
 """
 
 from __future__ import annotations

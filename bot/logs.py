@@ -2,8 +2,8 @@
 
 Call sites name the event and pass its fields: `log.info("feed polled", extra={"fields": {...}})`.
 httpx logs every request URL at INFO and python-telegram-bot its API URL at DEBUG; both hold the
-token (telegram-facts 2.7). The filter masks it in every record of every logger, and is in place
-before the Application exists.
+token (https://www.python-httpx.org/logging/). The filter masks it in every record of every
+logger, and is in place before the Application exists.
 """
 
 from __future__ import annotations

@@ -28,19 +28,21 @@ class Settings(BaseSettings):
     # queues wake it at once, so this only bounds how late other writers' rows are noticed.
     send_interval_seconds: float = Field(default=1.0, gt=0)
     # Telegram's flood limits as the bot keeps them, for every message it sends, replies
-    # included (telegram-facts 1.1). Lower them if Telegram still answers 429.
+    # included (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+    # Lower them if Telegram still answers 429.
     messages_per_second: float = Field(default=30, gt=0)
     private_chat_messages_per_second: float = Field(default=1, gt=0)
     group_messages_per_minute: float = Field(default=20, gt=0)  # groups and channels
-    # Paid broadcasts (telegram-facts 1.1, 1.3): alerts go with allow_paid_broadcast at up to
-    # PAID_MESSAGES_PER_SECOND, billed in Stars beyond the free 30/s; needs @BotFather's consent.
+    # Paid broadcasts (https://core.telegram.org/bots/api#paid-broadcasts): alerts go with
+    # allow_paid_broadcast at up to PAID_MESSAGES_PER_SECOND, billed in Stars beyond the free
+    # 30/s; needs @BotFather's consent.
     paid_broadcast: bool = False
     paid_messages_per_second: float = Field(default=1000, gt=0)
     # A send that meets a 5xx, a timeout or no connection is retried after SEND_RETRY_SECONDS,
     # doubling each time (at most 10 minutes), and failed after SEND_MAX_ATTEMPTS attempts.
     send_max_attempts: int = Field(default=10, ge=1)
     send_retry_seconds: float = Field(default=2.0, gt=0)
-    # Feed fetching limits (issue 3): a body over this is cut and the poll counts as failed.
+    # Feed fetching limits: a body over this is cut and the poll counts as failed.
     feed_max_bytes: int = Field(default=5_000_000, ge=10_000)
     feed_concurrency: int = Field(default=10, ge=1)
     feed_host_concurrency: int = Field(default=2, ge=1)

@@ -1,7 +1,7 @@
 """Character-encoding repairs that feedparser (with chardet) cannot make on its own.
 
 feedparser honours the HTTP charset, the XML prolog and, for undeclared legacy bytes, chardet's
-guess. Two real-world cases still come out wrong (../shared/corpus/feeds/MANIFEST.tsv):
+guess. Two real-world cases still come out wrong (tests/test_encoding.py has both):
 UTF-16/32 with neither a byte-order mark nor a declaration, and UTF-8 bytes behind a false
 single-byte label ("windows-1252" or "ISO-8859-1" in the prolog or header). Both are fixed by
 handing feedparser UTF-8 and saying so.

@@ -4,7 +4,8 @@ Pure arithmetic on `now`, seconds of a monotonic clock the caller reads; nothing
 does I/O. sending/limiter.py waits on it before every message the bot sends (replies included),
 and sending/sender.py asks it which chats are ready before taking their alerts from the outbox.
 
-Telegram's limits are per bot, server-side and approximate (telegram-facts 1.1): about 30
+Telegram's limits are per bot, server-side and approximate
+(https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this): about 30
 messages a second in all, about one a second per chat, 20 a minute per group or channel. Each
 limit is a `Rate` kept by a `Budget` with two rules:
 
@@ -65,7 +66,8 @@ class Rate:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Telegram's limits as the bot keeps them (telegram-facts 1.1, 1.3)."""
+    """Telegram's limits as the bot keeps them (https://core.telegram.org/bots/faq and
+    https://core.telegram.org/bots/api#paid-broadcasts)."""
 
     overall: Rate = Rate(30, 1.0)
     private_chat: Rate = Rate(1, 1.0)
@@ -210,7 +212,7 @@ class Pacing:
 
     def _rate_of(self, chat: Chat) -> Rate:
         # Private chats have positive ids; groups, supergroups and channels negative ones, and
-        # a channel may be named by its @username (telegram-facts 1.1).
+        # a channel may be named by its @username (https://core.telegram.org/bots/api#sendmessage).
         private = isinstance(chat, int) and chat > 0
         return self.limits.private_chat if private else self.limits.group
 

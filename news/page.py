@@ -1,9 +1,9 @@
 """Key points from an article's own web page, for feeds that carry only a teaser.
 
-Pure: the page's bytes in, points out (web/pages.py does the fetching). The order follows
-../shared/docs/keypoints-notes.md: the publisher's labelled list, read from the HTML before any
-main-text extraction; else the best sentences of the page's main text; else its meta description;
-else what the feed itself gave.
+Pure: the page's bytes in, points out (web/pages.py does the fetching). The order is the one
+news/keypoints.py explains: the publisher's labelled list, read from the HTML before any
+main-text extraction; else the best sentences of the page's main text; else its meta
+description; else what the feed itself gave.
 
 The main text is picked with lxml rather than trafilatura: the labelled list (the case that
 matters) is read before any main-text step anyway, and for the sentence fallback the paragraph

@@ -17,7 +17,7 @@ class Policy:
     # +-10% of the wait, so feeds added at the same moment drift apart instead of polling in step.
     jitter: float = 0.1
     # A publisher's <ttl>/sy:updatePeriod/max-age may slow us down, but news must stay news:
-    # hints beyond two hours are clamped (telegram-facts 5.1 on polling hints).
+    # hints beyond two hours are clamped (<ttl>: https://www.rssboard.org/rss-specification).
     max_hint: timedelta = timedelta(hours=2)
     # Retry-After is honoured up to a day; a longer one is a misconfiguration, not a request.
     max_retry_after: timedelta = timedelta(hours=24)

@@ -138,7 +138,8 @@ class Limiter(BaseRateLimiter[Lane]):
 
 
 def seconds_of(retry_after: int | timedelta) -> float:
-    # PTB 22 gives int seconds, or a timedelta when PTB_TIMEDELTA is set (telegram-facts 1.4).
+    # PTB 22 gives int seconds, or a timedelta when PTB_TIMEDELTA is set:
+    # https://docs.python-telegram-bot.org/en/stable/telegram.error.html#telegram.error.RetryAfter
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
 
 

@@ -88,7 +88,7 @@ class Sender:
         self.locales = locales  # a chat's language and zone (the catalogues live in bot/)
         self.metrics = metrics or Metrics()
         self.retries = retries or Retries()
-        self.paid = paid  # allow_paid_broadcast on every alert (telegram-facts 1.1)
+        self.paid = paid  # allow_paid_broadcast on every alert: https://core.telegram.org/bots/api#paid-broadcasts
         self.idle_seconds = idle_seconds  # the longest nap: rows queued elsewhere are found
         limits = limiter.pacing.limits
         rate = limits.paid if paid else limits.overall

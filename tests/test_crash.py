@@ -1,4 +1,4 @@
-"""kill -9 in the middle of a 3,000-message fan-out, then a restart (issue 6).
+"""kill -9 in the middle of a 3,000-message fan-out, then a restart.
 
 Every chat ends with the alert exactly once, except at most one duplicate per alert that was in
 flight at the kill: an alert is marked sent only after Telegram accepted it, so the only alerts

@@ -1,4 +1,4 @@
-"""Delivery under load against a fake Telegram that enforces flood limits (issue 6).
+"""Delivery under load against a fake Telegram that enforces flood limits.
 
 Where a test would take minutes at Telegram's own limits, the fake and the bot are both set to
 the same higher limits: zero 429s still proves the bot never went beyond what it was told.

@@ -60,8 +60,8 @@ def make_client(*, user_agent: str, timeout_seconds: float = 15.0) -> httpx.Asyn
     """One shared client for all feeds (connection pooling); no cookies between feeds.
 
     httpx follows no redirects by default and allows 20; feeds move, but a long chain is a loop
-    or a trap (telegram-facts.md §5.1). Only gzip is offered: every server speaks it and httpx
-    decodes it without optional packages.
+    or a trap (https://www.python-httpx.org/api/#asyncclient). Only gzip is offered: every
+    server speaks it and httpx decodes it without optional packages.
     """
     return httpx.AsyncClient(
         follow_redirects=True,

@@ -123,7 +123,7 @@ class ArticleTopicRow(Base):
 class ChatRow(Base):
     __tablename__ = "chats"
 
-    # Telegram chat ids need 52 bits (telegram-facts 1.4): BIGINT everywhere.
+    # Telegram chat ids need 52 bits (https://core.telegram.org/bots/api#chat): BIGINT everywhere.
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(Text)
