@@ -36,10 +36,14 @@ class Stats:
 
     async def snapshot(self, since: datetime) -> Snapshot:
         async with self._sessions() as session:
+            # Grouped over a subquery: the CASE's literals are bound parameters, and PostgreSQL
+            # takes the same CASE in SELECT and GROUP BY, with parameters of their own, for two
+            # different expressions (GroupingError).
+            health = select(_feed_health().label("health")).subquery()
             feeds = dict(
                 (
                     await session.execute(
-                        select(_feed_health(), func.count()).group_by(_feed_health())
+                        select(health.c.health, func.count()).group_by(health.c.health)
                     )
                 ).all()
             )
