@@ -40,7 +40,7 @@ class Stats:
             # takes the same CASE in SELECT and GROUP BY, with parameters of their own, for two
             # different expressions (GroupingError).
             health = select(_feed_health().label("health")).subquery()
-            feeds = dict(
+            feeds: dict[str, int] = dict(
                 (
                     await session.execute(
                         select(health.c.health, func.count()).group_by(health.c.health)
