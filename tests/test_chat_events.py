@@ -4,33 +4,16 @@ became a supergroup takes everything it had along)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-from sqlalchemy import select
-
-from news.records import ChatProfile, Delivery, FeedConfig, ForumThread, NewArticle
+from news.records import ChatProfile, FeedConfig, ForumThread, NewArticle
 from news.routing import Plan
 from news.store import Store
-from news.store.schema import DeliveryRow
-from tests.databases import database_url
+from tests.stock import take_due
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=1)
 ANN, GROUP, SUPERGROUP = 11, -7, -1007
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with database_url(request.param, tmp_path) as url:
-        store = Store.connect(url)
-        await store.migrate()
-        try:
-            yield store
-        finally:
-            await store.close()
 
 
 async def publish(store: Store, *names: str) -> None:
@@ -54,18 +37,9 @@ def _article(name: str) -> NewArticle:
     )
 
 
-async def take_due(store: Store, now: datetime) -> list[Delivery]:
-    return await store.outbox.claim([id_ for id_, _ in await store.outbox.due_heads(now, 100)])
-
-
 async def outbox(store: Store, chat: int) -> list[tuple[str, str | None]]:
-    async with store.engine.connect() as connection:
-        found = await connection.execute(
-            select(DeliveryRow.state, DeliveryRow.last_error)
-            .where(DeliveryRow.chat_id == chat)
-            .order_by(DeliveryRow.id)
-        )
-        return [(state, error) for state, error in found]
+    """Where each of the chat's rows stands, and why, oldest first."""
+    return [(entry.state, entry.last_error) for entry in await store.outbox.entries(chat)]
 
 
 async def test_follow_records_the_chat_and_its_forum_thread_in_one_go(store: Store) -> None:
