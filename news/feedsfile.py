@@ -77,9 +77,20 @@ def _feed(raw: object, index: int, vocabulary: Vocabulary, text: str, source: st
         url=url,
         topics=tuple(dict.fromkeys(topics)),
         title=title if isinstance(title, str) else None,
+        outlet=_outlet(raw, url, lambda: _where(text, index, "outlet", source)),
         labels=_labels(raw, url, lambda: _where(text, index, "labels", source)),
         fetch_article=_flag(raw, url, lambda: _where(text, index, "fetch_article", source)),
     )
+
+
+def _outlet(raw: dict[str, object], url: str, where: Callable[[], str]) -> str | None:
+    """Who publishes the feed, as mutes and alerts name it: several feeds may share one."""
+    value = raw.get("outlet")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise FeedsFileError(f'{where()}: outlet for {url} must be a name, like "BBC News"')
+    return " ".join(value.split())
 
 
 def _labels(raw: dict[str, object], url: str, where: Callable[[], str]) -> tuple[str, ...]:

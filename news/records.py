@@ -86,6 +86,8 @@ class FeedConfig:
     url: str
     topics: tuple[str, ...] = ()
     title: str | None = None
+    # Who publishes it, as mutes and alerts name it; None: the title, else the feed's own title.
+    outlet: str | None = None
     labels: tuple[str, ...] = ()  # key-point labels this publisher uses, beyond DEFAULT_LABELS
     fetch_article: bool = False  # read the article page when an entry is only a teaser
 
@@ -129,7 +131,7 @@ class Article:
     """A stored article, ready to render."""
 
     id: int
-    source: str  # the feed's title, or its host when the feed has none
+    outlet: str  # who publishes the feed (news.store.articles.outlet_name)
     title: str
     link: str | None
     published_at: datetime | None
@@ -211,7 +213,7 @@ class SavedArticle:
     article_id: int
     title: str
     link: str | None
-    source: str
+    outlet: str
     published_at: datetime | None
     saved_at: datetime
 

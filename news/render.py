@@ -134,7 +134,7 @@ def _alert(article: Article, locale: Locale, matched: str | None, markup: _Marku
         markup.italic(markup.text(locale.date(_moment(article)))),
     ]
     points = [f"• {markup.text(point)}" for point in _points(article)[:ALERT_POINTS]]
-    source = markup.link(article.link, _clip(article.source, HEADLINE_LIMIT))
+    source = markup.link(article.link, _clip(article.outlet, HEADLINE_LIMIT))
     footer = markup.say(_("Source: {source}"), source=source)
     while True:
         parts = ["\n".join(line for line in head if line)]
@@ -164,7 +164,7 @@ def headline_list(
         moment = locale.date(_listed_at(item))
         lines.append(
             f"\n{number}. {link(item.link, headline)}\n"
-            f"<i>{escape(moment)} · {escape(item.source)}</i>"
+            f"<i>{escape(moment)} · {escape(item.outlet)}</i>"
         )
     return "\n".join(lines)
 
@@ -299,7 +299,7 @@ def _fitted(
 
 def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, limit: int) -> str:
     article = item.article
-    dated = f"{locale.date(_moment(article))} · {_clip(article.source, limit)}"
+    dated = f"{locale.date(_moment(article))} · {_clip(article.outlet, limit)}"
     lines = [
         markup.bold(markup.link(article.link, _clip(article.title, limit))),
         markup.italic(markup.text(dated)),
@@ -313,7 +313,7 @@ def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, l
 def _short_item(item: DigestItem, locale: Locale, markup: _Markup, _count: int, limit: int) -> str:
     article = item.article
     line = f"• {markup.link(article.link, _clip(article.title, limit))}"
-    line += markup.text(f" · {_clip(article.source, limit)}")
+    line += markup.text(f" · {_clip(article.outlet, limit)}")
     if item.matched:
         line += markup.text(f" · 🔔 {_clip(item.matched, limit)}")
     return line

@@ -19,7 +19,7 @@ WHEN = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)
 def article(**changes: object) -> Article:
     values: dict[str, object] = {
         "id": 1,
-        "source": "RBC-Ukraine",
+        "outlet": "RBC-Ukraine",
         "title": "Seoul ready to help Ukraine",
         "link": "https://news.example/a?x=1&y=2",
         "published_at": WHEN,
@@ -54,7 +54,7 @@ def test_an_alert_reads_as_designed() -> None:
     ],
 )
 def test_feed_text_arrives_as_text(hostile: str) -> None:
-    hostile_article = article(title=hostile, source=hostile, key_points=(hostile, hostile))
+    hostile_article = article(title=hostile, outlet=hostile, key_points=(hostile, hostile))
     text, entities = parse_html(render.alert(hostile_article))
     shown = " ".join(hostile.replace("\u202e", "").replace("\u202c", "").split())
     assert text.count(shown) >= 3  # headline, both points: shown as sent, less bidi overrides
@@ -210,7 +210,7 @@ def test_a_long_digest_is_split_between_items_and_numbered() -> None:
 
 
 def test_a_digest_item_too_long_for_a_message_is_trimmed_not_dropped() -> None:
-    huge = article(title="T" * 5000, source="S" * 5000, key_points=("p " * 3000,) * 3)
+    huge = article(title="T" * 5000, outlet="S" * 5000, key_points=("p " * 3000,) * 3)
     parts = render.digest(
         DigestMessage(1, WHEN, DigestReason.QUIET, (DigestItem(huge, "k" * 5000),))
     )

@@ -67,7 +67,7 @@ SHOWN = ("en-utc", "uk-kyiv")  # every case in these two; the other pairs for da
 def article(number: int = 1, **changes: object) -> Article:
     values: dict[str, object] = {
         "id": number,
-        "source": "RBC-Ukraine",
+        "outlet": "RBC-Ukraine",
         "title": "Seoul ready to help Ukraine with air defence",
         "link": f"https://news.example/{number}?x=1&y=2",
         "published_at": PUBLISHED,
@@ -95,7 +95,7 @@ def hostile_article(number: int) -> Article:
     return article(
         number,
         title=f"[{number}] {text}",
-        source=HOSTILE[(number + 1) % len(HOSTILE)][:40],
+        outlet=HOSTILE[(number + 1) % len(HOSTILE)][:40],
         link=links[number % len(links)],
         published_at=None if number % 7 == 0 else PUBLISHED - timedelta(minutes=13 * number),
         discovered_at=PUBLISHED,
@@ -108,10 +108,10 @@ ALERTS: dict[str, tuple[Article, str | None]] = {
     "plain": (article(), None),
     "matched": (article(), "kim jong un"),
     "winter-date": (article(published_at=WINTER), None),
-    "script": (article(title=SCRIPT, source=SCRIPT, key_points=(SCRIPT,)), f"<{SCRIPT}>"),
-    "markup-and-quotes": (article(title=MARKUP, source=MARKUP, key_points=(MARKUP,)), '"&"'),
+    "script": (article(title=SCRIPT, outlet=SCRIPT, key_points=(SCRIPT,)), f"<{SCRIPT}>"),
+    "markup-and-quotes": (article(title=MARKUP, outlet=MARKUP, key_points=(MARKUP,)), '"&"'),
     "emoji": (article(title=EMOJI * 3, key_points=(EMOJI,) * 4), "📰"),
-    "rtl": (article(title=RTL, source=RTL, key_points=(RTL, RTL), topics=("Світ",)), RTL),
+    "rtl": (article(title=RTL, outlet=RTL, key_points=(RTL, RTL), topics=("Світ",)), RTL),
     "long-headline": (article(title=LONG, key_points=tuple("y" * 240 for _ in range(6))), None),
     "javascript-link": (article(link="javascript:alert(1)"), None),
     "empty-points": (article(key_points=("", "  ", "\n")), None),
@@ -148,7 +148,7 @@ DIGESTS: dict[str, DigestMessage] = {
         ]
     ),
     "giant-item": digest_of(
-        [article(1, title="T" * 5000, source="S" * 3000, key_points=("p " * 3000,) * 3)],
+        [article(1, title="T" * 5000, outlet="S" * 3000, key_points=("p " * 3000,) * 3)],
         matched={1: "k" * 3000},
     ),
     "empty": digest_of([]),

@@ -116,7 +116,7 @@ async def test_latest_is_newest_first_and_filters_by_topic(store: Store) -> None
     politics = await store.articles.latest("Politics", limit=1)
     assert [a.title for a in politics] == ["Headline p2"]
     assert politics[0].published_at == NOW - timedelta(hours=2)
-    assert politics[0].source == "news.example"  # no title configured: the host stands in
+    assert politics[0].outlet == "news.example"  # no title configured: the host stands in
 
 
 async def test_chat_ids_beyond_32_bits_fit(store: Store) -> None:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +15,7 @@ from news.records import Article, NewArticle
 from news.routing import Known, Plan
 from news.steps import NO_STEPS, StepTimer
 from news.store import ingest
+from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import (
     ArticleRow,
     ArticleTopicRow,
@@ -85,7 +85,7 @@ class Articles:
         """The newest articles (on a topic), `offset` skipped: /latest and its More button."""
         newest = func.coalesce(ArticleRow.published_at, ArticleRow.discovered_at)
         query = (
-            select(ArticleRow, FeedRow.title, FeedRow.url)
+            select(ArticleRow, outlet_column(), FeedRow.url)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .order_by(newest.desc(), ArticleRow.id.desc())
             .offset(max(0, offset))
@@ -104,15 +104,10 @@ class Articles:
             )
 
 
-def source_name(feed_title: str | None, feed_url: str) -> str:
-    """What an alert names as its source: the feed's title, or its host when it has none."""
-    return feed_title or urlsplit(feed_url).hostname or feed_url
-
-
 async def articles_from_rows(
     session: AsyncSession, rows: Sequence[tuple[ArticleRow, str | None, str]]
 ) -> list[Article]:
-    """Article records for rows of (article, feed title, feed url), with their topics."""
+    """Article records for rows of (article, outlet, feed url), with their topics."""
     ids = [row.id for row, _, _ in rows]
     topics: dict[int, list[str]] = defaultdict(list)
     if ids:
@@ -126,7 +121,7 @@ async def articles_from_rows(
     return [
         Article(
             id=row.id,
-            source=source_name(title, url),
+            outlet=outlet_name(title, url),
             title=row.title,
             link=row.link,
             published_at=row.published_at,

@@ -11,6 +11,7 @@ from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import FeedConfig, FeedHealth, FeedState
+from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import FeedRow
 
 
@@ -67,6 +68,7 @@ class Feeds:
                         FeedRow(
                             url=url,
                             title=feed.title,
+                            outlet=feed.outlet or feed.title,
                             topics=list(feed.topics),
                             key_point_labels=list(feed.labels),
                             fetch_article=feed.fetch_article,
@@ -82,6 +84,7 @@ class Feeds:
                     row.key_point_labels = list(feed.labels)
                     row.fetch_article = feed.fetch_article
                     row.title = feed.title or row.title
+                    row.outlet = feed.outlet or feed.title
                     # Back on only if it was off because the file had dropped it: a feed an
                     # admin removed, or one that answered 410, stays off across restarts.
                     if row.disabled_reason is None:
@@ -192,6 +195,14 @@ class Feeds:
             return [
                 _state(row) for row in await session.scalars(select(FeedRow).order_by(FeedRow.id))
             ]
+
+    async def outlets(self) -> list[str]:
+        """The outlets of the feeds polled now, each once, by name: what /mute source offers."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(outlet_column(), FeedRow.url).where(FeedRow.enabled).distinct()
+            )
+            return sorted({outlet_name(outlet, url) for outlet, url in rows}, key=str.casefold)
 
     async def health(self) -> list[FeedHealth]:
         """Every feed, enabled or not, in the order they were added."""

@@ -29,6 +29,7 @@ from news.records import (
     DigestReason,
 )
 from news.store.articles import articles_from_rows
+from news.store.outlets import outlet_column
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
 from news.store.states import OPEN
@@ -246,7 +247,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
         return []
     rows = (
         await session.execute(
-            select(DeliveryRow, ArticleRow, FeedRow.title, FeedRow.url, BroadcastRow)
+            select(DeliveryRow, ArticleRow, outlet_column(), FeedRow.url, BroadcastRow)
             .add_columns(DigestRow, ChatRow)
             .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
             .outerjoin(FeedRow, FeedRow.id == ArticleRow.feed_id)
@@ -288,7 +289,7 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
     """A digest with its articles in the order they were found."""
     rows = (
         await session.execute(
-            select(DeliveryRow.matched, ArticleRow, FeedRow.title, FeedRow.url)
+            select(DeliveryRow.matched, ArticleRow, outlet_column(), FeedRow.url)
             .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .where(DeliveryRow.digest_id == digest.id, DeliveryRow.article_id.is_not(None))

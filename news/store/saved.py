@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import SavedArticle
-from news.store.articles import source_name
 from news.store.database import insert_ignoring_duplicates
+from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, ChatRow, FeedRow, SavedRow
 
 
@@ -23,7 +23,7 @@ class Saved:
         async with self._sessions.begin() as session:
             found = (
                 await session.execute(
-                    select(ArticleRow, FeedRow.title, FeedRow.url)
+                    select(ArticleRow, outlet_column(), FeedRow.url)
                     .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
                     .where(ArticleRow.id == article_id)
                 )
@@ -39,7 +39,7 @@ class Saved:
                 article_id=article_id,
                 title=article.title,
                 link=article.link,
-                source=source_name(feed_title, feed_url),
+                source=outlet_name(feed_title, feed_url),
                 published_at=article.published_at or article.discovered_at,
                 saved_at=now,
             )
@@ -73,7 +73,7 @@ class Saved:
                     article_id=row.article_id,
                     title=row.title,
                     link=row.link,
-                    source=row.source,
+                    outlet=row.source,  # the outlet when it was saved
                     published_at=row.published_at,
                     saved_at=row.saved_at,
                 )

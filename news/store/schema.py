@@ -66,6 +66,8 @@ class FeedRow(Base):
     # the next start must recognise the file's old URL as this same feed.
     listed_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     title: Mapped[str | None] = mapped_column(Text)
+    # Who publishes it (the feeds file's `outlet`, else its `title`); None: the title stands in.
+    outlet: Mapped[str | None] = mapped_column(Text)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # "file" feeds follow the feeds file at each start; "admin" feeds were added in chat or CLI.
