@@ -177,7 +177,7 @@ def _register_chat(
         app.add_handler(CommandHandler(name, getattr(commands, name)))
     app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
     preferences = Preferences(store, clock, locales, group_admins)
-    for name in ("settings", "mode", "digest_time", "timezone", "quiet"):
+    for name in ("settings", "mode", "layout", "picture", "digest_time", "timezone", "quiet"):
         app.add_handler(CommandHandler(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
     return commands

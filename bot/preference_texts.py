@@ -1,11 +1,14 @@
-"""What /settings, /mode, /digest_time, /timezone and /quiet say, as Telegram HTML in the chat's
-language. Button labels and callback answers are plain text."""
+"""What /settings, /mode, /layout, /picture, /digest_time, /timezone and /quiet say, as Telegram
+HTML in the chat's language. Button labels and callback answers are plain text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from bot.i18n import N_
 from news.locale import Locale
-from news.records import ChatMode, ChatPrefs, QuietMode
+from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
 from news.render import escape
 from news.timing import BAD_QUIET, BAD_TIME, MAX_TIMES, SAME_START_END, TOO_MANY_TIMES
 
@@ -32,9 +35,23 @@ def quiet_text(prefs: ChatPrefs, locale: Locale) -> str:
     return _("{hours}, alerts held for a digest").format(hours=prefs.quiet)
 
 
+def layout_text(prefs: ChatPrefs, locale: Locale) -> str:
+    if prefs.layout is Layout.COMPACT:
+        return locale.gettext("compact (the linked headline and its source on one line)")
+    return locale.gettext("full (topics, headline, date, key points, source)")
+
+
+def picture_text(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.picture is Picture.SMALL:
+        return _("small, beside the text")
+    if prefs.picture is Picture.LARGE:
+        return _("large, above the text")
+    return _("off")
+
+
 def menu(prefs: ChatPrefs, locale: Locale) -> str:
     _ = locale.gettext
-    on_off = _("on") if prefs.link_previews else _("off")
     lines = [
         "<b>" + _("Settings") + "</b>",
         "",
@@ -45,7 +62,8 @@ def menu(prefs: ChatPrefs, locale: Locale) -> str:
         _("Language: {language}").format(
             language=escape(LANGUAGE_NAMES.get(locale.language, locale.language))
         ),
-        _("Link previews: {state}").format(state=on_off),
+        _("Layout: {layout}").format(layout=escape(layout_text(prefs, locale))),
+        _("Picture: {picture}").format(picture=escape(picture_text(prefs, locale))),
         "",
         _(
             "Tap a button to change a setting. Other values: /digest_time 07:30 20:00, "
@@ -61,8 +79,11 @@ DIGEST_LABEL = N_("🗞 Digest")
 QUIET_OFF_LABEL = N_("🔔 No quiet hours")
 HOLD_LABEL = N_("Hold for a digest")
 SILENT_LABEL = N_("Send silently")
-PREVIEWS_ON_LABEL = N_("Link previews on")
-PREVIEWS_OFF_LABEL = N_("Link previews off")
+FULL_LABEL = N_("📰 Full alerts")
+COMPACT_LABEL = N_("📄 One line")
+PICTURE_OFF_LABEL = N_("No picture")
+PICTURE_SMALL_LABEL = N_("🖼 Small")
+PICTURE_LARGE_LABEL = N_("🖼 Large")
 
 
 def saved(locale: Locale) -> str:
@@ -157,3 +178,59 @@ def timing_problem(reason: str, text: str, locale: Locale) -> str:
     if reason == BAD_QUIET and text:
         return _("“{text}” is not a start and an end time.").format(text=escape(text[:50]))
     return ""
+
+
+def layout_set(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.layout is Layout.COMPACT:
+        return _(
+            "✅ Each alert is now one line: the linked headline and its source. "
+            "/layout full brings back the key points."
+        )
+    return _(
+        "✅ Alerts now arrive in full: topics, headline, date, key points and the source. "
+        "/layout compact makes each one line."
+    )
+
+
+def layout_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "How should alerts look? Send <b>full</b> (topics, headline, date, key points, source) "
+        "or <b>compact</b> (the linked headline and its source on one line) after the command, "
+        "for example:\n/layout compact"
+    )
+
+
+def picture_set(prefs: ChatPrefs, locale: Locale) -> str:
+    _ = locale.gettext
+    if prefs.picture is Picture.SMALL:
+        return _(
+            "✅ Alerts now show a small picture beside the text: the article's own image, "
+            "or the preview of its page."
+        )
+    if prefs.picture is Picture.LARGE:
+        return _(
+            "✅ Alerts now show a large picture above the text: the article's own image, "
+            "or the preview of its page."
+        )
+    return _("✅ Alerts now arrive without a picture.")
+
+
+def picture_usage(locale: Locale) -> str:
+    return locale.gettext(
+        "Which picture should alerts show? Send <b>off</b>, <b>small</b> (beside the text) or "
+        "<b>large</b> (above the text) after the command, for example:\n/picture large"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What a one-word setting command says: its usage, and the setting once changed."""
+
+    usage: Callable[[Locale], str]
+    done: Callable[[ChatPrefs, Locale], str]
+
+
+MODE_TEXTS = Choice(mode_usage, mode_set)
+LAYOUT_TEXTS = Choice(layout_usage, layout_set)
+PICTURE_TEXTS = Choice(picture_usage, picture_set)

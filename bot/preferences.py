@@ -1,5 +1,5 @@
-"""A chat's own settings: the /settings menu of buttons, and /mode, /digest_time, /timezone and
-/quiet for values the buttons do not offer.
+"""A chat's own settings: the /settings menu of buttons; /mode, /layout and /picture to say it in
+words; /digest_time, /timezone and /quiet for values the buttons do not offer.
 
 The buttons carry the whole change (news.buttons.Setting), so they need no memory and work after
 a restart; only the preset values below are accepted, so a forged or outdated button changes
@@ -8,9 +8,10 @@ nothing and is answered with a short notice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
+from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -24,7 +25,7 @@ from bot.respond import edit, reply
 from news import buttons
 from news.buttons import Setting, SettingKey
 from news.locale import Locale
-from news.records import ChatMode, ChatPrefs, QuietMode
+from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
 from news.store import Store
 from news.timing import TimingError, parse_quiet, parse_times
 from news.zones import ZoneError, parse_zone, zone_from_name
@@ -38,6 +39,22 @@ MODE_WORDS = {
     **dict.fromkeys(("instant", "now", "одразу", "відразу", "миттєво", "сразу"), ChatMode.INSTANT),
     **dict.fromkeys(
         ("digest", "дайджест", "дайджестом", "дайджести", "дайджесты"), ChatMode.DIGEST
+    ),
+}
+LAYOUT_WORDS = {
+    **dict.fromkeys(("full", "повний", "повна", "повністю", "полный", "полностью"), Layout.FULL),
+    **dict.fromkeys(
+        ("compact", "short", "компактний", "компактно", "коротко", "компактный", "кратко"),
+        Layout.COMPACT,
+    ),
+}
+PICTURE_WORDS = {
+    **dict.fromkeys(
+        ("off", "none", "no", "вимк", "вимкнути", "ні", "без", "выкл", "нет"), Picture.OFF
+    ),
+    **dict.fromkeys(("small", "мале", "мала", "малий", "маленьке", "маленькая"), Picture.SMALL),
+    **dict.fromkeys(
+        ("large", "big", "велике", "велика", "великий", "большая", "большое"), Picture.LARGE
     ),
 }
 QUIET_WORDS = {
@@ -62,7 +79,9 @@ def _choices(languages: tuple[str, ...]) -> dict[SettingKey, dict[str, Any]]:
         SettingKey.QUIET: {"off": None} | {_compact(quiet): quiet for quiet in QUIET_PRESETS},
         SettingKey.QUIET_MODE: {mode.value: mode for mode in QuietMode},
         SettingKey.LANGUAGE: {code: code for code in languages},
-        SettingKey.LINK_PREVIEWS: {"on": True, "off": False},
+        SettingKey.LAYOUT: {layout.value: layout for layout in Layout},
+        # "on": a button from when this was link previews on/off, which the migration made small.
+        SettingKey.PICTURE: {picture.value: picture for picture in Picture} | {"on": Picture.SMALL},
     }
 
 
@@ -74,7 +93,8 @@ FIELDS = {
     SettingKey.QUIET: "quiet",
     SettingKey.QUIET_MODE: "quiet_mode",
     SettingKey.LANGUAGE: "language",
-    SettingKey.LINK_PREVIEWS: "link_previews",
+    SettingKey.LAYOUT: "layout",
+    SettingKey.PICTURE: "picture",
 }
 
 
@@ -120,8 +140,13 @@ def keyboard(prefs: ChatPrefs, languages: tuple[str, ...], locale: Locale) -> In
             for code in languages
         ],
         [
-            button(key.LINK_PREVIEWS, "on", _(preference_texts.PREVIEWS_ON_LABEL)),
-            button(key.LINK_PREVIEWS, "off", _(preference_texts.PREVIEWS_OFF_LABEL)),
+            button(key.LAYOUT, Layout.FULL, _(preference_texts.FULL_LABEL)),
+            button(key.LAYOUT, Layout.COMPACT, _(preference_texts.COMPACT_LABEL)),
+        ],
+        [
+            button(key.PICTURE, Picture.OFF, _(preference_texts.PICTURE_OFF_LABEL)),
+            button(key.PICTURE, Picture.SMALL, _(preference_texts.PICTURE_SMALL_LABEL)),
+            button(key.PICTURE, Picture.LARGE, _(preference_texts.PICTURE_LARGE_LABEL)),
         ],
     ]
     return InlineKeyboardMarkup(rows)
@@ -170,14 +195,15 @@ class Preferences:
         await query.answer(preference_texts.saved(locale))
 
     async def mode(self, update: Update, context: Context) -> None:
-        locale = await self.locales.of(update)
-        words = [word.casefold() for word in context.args or []]
-        if len(words) != 1 or words[0] not in MODE_WORDS:
-            await reply(update, preference_texts.mode_usage(locale))
-            return
-        if await self.group_admins.allowed(update, locale):
-            prefs = await self._update(update, {"mode": MODE_WORDS[words[0]]})
-            await reply(update, preference_texts.mode_set(prefs, locale))
+        await self._choose(update, context, "mode", MODE_WORDS, preference_texts.MODE_TEXTS)
+
+    async def layout(self, update: Update, context: Context) -> None:
+        await self._choose(update, context, "layout", LAYOUT_WORDS, preference_texts.LAYOUT_TEXTS)
+
+    async def picture(self, update: Update, context: Context) -> None:
+        await self._choose(
+            update, context, "picture", PICTURE_WORDS, preference_texts.PICTURE_TEXTS
+        )
 
     async def digest_time(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
@@ -221,6 +247,24 @@ class Preferences:
         if await self.group_admins.allowed(update, locale):
             prefs = await self._update(update, change)
             await reply(update, preference_texts.quiet_set(prefs, locale))
+
+    async def _choose(
+        self,
+        update: Update,
+        context: Context,
+        field: str,
+        words: Mapping[str, StrEnum],
+        said: preference_texts.Choice,
+    ) -> None:
+        """/mode, /layout, /picture: one word, read in any interface language, sets the field."""
+        locale = await self.locales.of(update)
+        typed = [word.casefold() for word in context.args or []]
+        if len(typed) != 1 or typed[0] not in words:
+            await reply(update, said.usage(locale))
+            return
+        if await self.group_admins.allowed(update, locale):
+            prefs = await self._update(update, {field: words[typed[0]]})
+            await reply(update, said.done(prefs, locale))
 
     async def _update(self, update: Update, change: dict[str, Any]) -> ChatPrefs:
         assert update.effective_chat is not None  # handlers only run for chats

@@ -42,6 +42,7 @@ def from_entry(
         key_points=points,
         link_key=normalise_link(entry.link) if entry.link else None,
         content_hash=edit_hash(entry),
+        image=entry.image,
     )
 
 

@@ -49,7 +49,10 @@ class SettingKey(StrEnum):
     QUIET = "q"
     QUIET_MODE = "qm"
     LANGUAGE = "lang"
-    LINK_PREVIEWS = "lp"
+    LAYOUT = "ly"
+    # The picture, shown through the link preview: "lp" as when it was link previews on/off,
+    # so those buttons still in chats keep working.
+    PICTURE = "lp"
 
 
 @dataclass(frozen=True, slots=True)

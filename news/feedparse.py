@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -46,6 +46,9 @@ _FIRST_ELEMENT = re.compile(rb"<\w")
 _ENTITY_REF = re.compile(rb"&([\w.-]+);")
 _ENTITY_DECL = re.compile(rb"<!ENTITY\s+([\w.-]+)\s+(?:\"([^\"]*)\"|'([^']*)')")
 _TAG = re.compile(r"<[^>]*>")
+# A longer image URL is junk, not a picture; the article's own link stands in.
+_MAX_IMAGE_URL = 2048
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 
 
 class FeedParseError(Exception):
@@ -183,7 +186,62 @@ def _entry(url: str, raw: dict[str, Any]) -> Entry:
         content_html=_content_html(get(raw, "content")),
         categories=_categories(get(raw, "tags")),
         published=_utc(get(raw, "published_parsed") or get(raw, "updated_parsed")),
+        image=_image(url, raw),
     )
+
+
+def _image(base: str, raw: dict[str, Any]) -> str | None:
+    """The entry's own picture: the widest image of its media:content, else its
+    media:thumbnail, else an enclosure of an image type (RSS <enclosure>, Atom rel=enclosure;
+    feedparser lists both among the links). Only a URL: Telegram fetches it for the preview.
+    Media RSS: https://www.rssboard.org/media-rss"""
+    get = dict.get
+    contents = [media for media in get(raw, "media_content") or () if _is_image_content(media)]
+    contents.sort(key=_width, reverse=True)  # stable: the first of equal widths stays first
+    enclosures = [
+        {"url": link.get("href")}
+        for link in get(raw, "links") or ()
+        if link.get("rel") == "enclosure" and _is_image_type(link.get("type"))
+    ]
+    for media in (*contents, *(get(raw, "media_thumbnail") or ()), *enclosures):
+        try:
+            found = _absolute_link(base, media.get("url"))
+            # A URL Telegram could not fetch is no picture: the article's own link stands in.
+            if found and len(found) <= _MAX_IMAGE_URL and _fetchable(found):
+                return found
+        except ValueError:  # urljoin and urlsplit refuse some malformed URLs ("http://[oops")
+            continue
+    return None
+
+
+def _fetchable(url: str) -> bool:
+    """A host, and nothing a URL may not hold unescaped (spaces, controls)."""
+    return bool(urlsplit(url).hostname) and not any(
+        char.isspace() or ord(char) < 32 for char in url
+    )
+
+
+def _is_image_content(media: Mapping[str, Any]) -> bool:
+    """media:content of medium "image" or an image type. With neither (both are optional, and
+    The Guardian gives only url and width), a URL whose path ends like an image file."""
+    medium, media_type = media.get("medium"), media.get("type")
+    if medium or media_type:
+        return medium == "image" or _is_image_type(media_type)
+    try:
+        path = urlsplit(str(media.get("url") or "")).path.lower()
+    except ValueError:  # a malformed URL is no picture
+        return False
+    return path.endswith(_IMAGE_SUFFIXES)
+
+
+def _is_image_type(media_type: object) -> bool:
+    return isinstance(media_type, str) and media_type.strip().lower().startswith("image/")
+
+
+def _width(media: Mapping[str, Any]) -> int:
+    """media:content's width attribute; 0 when absent or not a number."""
+    width = str(media.get("width") or "").strip()
+    return int(width) if width.isascii() and width.isdigit() else 0
 
 
 def _absolute_link(base: str, link: str | None) -> str | None:

@@ -28,6 +28,23 @@ class QuietMode(StrEnum):
     SILENT = "silent"
 
 
+class Layout(StrEnum):
+    """How an alert reads: in full (topics, headline, date, key points, source), or compact
+    (the linked headline and its outlet on one line, for busy channels)."""
+
+    FULL = "full"
+    COMPACT = "compact"
+
+
+class Picture(StrEnum):
+    """The picture over an alert, through Telegram's link preview: none, small beside the
+    text, or large above it."""
+
+    OFF = "off"
+    SMALL = "small"
+    LARGE = "large"
+
+
 class DigestReason(StrEnum):
     """Why a digest went out: a digest time came, quiet hours ended, or the chat asked."""
 
@@ -64,6 +81,7 @@ class Entry:
     content_html: str = ""
     categories: tuple[str, ...] = ()
     published: datetime | None = None  # timezone-aware UTC when the feed gave a parseable date
+    image: str | None = None  # the entry's own picture (media:content, thumbnail, enclosure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +142,7 @@ class NewArticle:
     key_points: tuple[str, ...]
     link_key: str | None = None  # the normalised link: one story in two feeds alerts once
     content_hash: str | None = None  # title + summary: tells an edit from an unchanged entry
+    image: str | None = None  # the entry's own picture, an http(s) URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +157,7 @@ class Article:
     discovered_at: datetime
     topics: tuple[str, ...]
     key_points: tuple[str, ...] = field(default=())
+    image: str | None = None  # the entry's own picture, for the link preview
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +201,8 @@ class ChatPrefs:
     digest_times: tuple[str, ...] = ("08:00", "19:00")  # "HH:MM" in the chat's zone
     quiet: str | None = None  # "HH:MM-HH:MM" in the chat's zone, None when off
     quiet_mode: QuietMode = QuietMode.HOLD
-    link_previews: bool = False
+    layout: Layout = Layout.FULL
+    picture: Picture = Picture.OFF
     paused_until: datetime | None = None
     thread_id: int | None = None  # the forum topic where the chat subscribed
     last_digest_at: datetime | None = None

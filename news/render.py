@@ -24,6 +24,7 @@ from news.records import (
     DigestItem,
     DigestMessage,
     DigestReason,
+    Layout,
     SavedArticle,
 )
 from news.text import normalise_space, shorten
@@ -37,6 +38,7 @@ MAX_ENTITIES = 100
 HEADLINE_LIMIT = 300
 ALERT_POINTS = 4
 DIGEST_POINTS = 3
+DIGEST_FULL_ITEMS = 10  # a digest's first articles with their key points; the rest one line
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 # Room kept in every digest part for its "(2/3)" mark: "🌙 (123456/123456)\n\n" and then some.
 _PART_MARK_UNITS = 24
@@ -72,7 +74,7 @@ def when(moment: datetime) -> str:
 
 def link(url: str | None, text: str) -> str:
     """An <a> for http(s) URLs only; any other scheme (javascript:, data:) stays plain text."""
-    if _linkable(url):
+    if linkable(url):
         return f'<a href="{escape(url or "")}">{escape(text)}</a>'
     return escape(text)
 
@@ -100,7 +102,7 @@ class _Markup:
     def link(self, url: str | None, text: str) -> str:
         if self.html:
             return link(url, text)
-        return f"{text} {url}" if _linkable(url) else text
+        return f"{text} {url}" if linkable(url) else text
 
     def units(self, message: str) -> int:
         return visible_units(message) if self.html else utf16_units(message)
@@ -114,18 +116,35 @@ HTML, PLAIN = _Markup(html=True), _Markup(html=False)
 
 
 # ------------------------------------------------------------------ one article
-def alert(article: Article, locale: Locale = ENGLISH, *, matched: str | None = None) -> str:
-    """One article as a push alert: the keyword alert that matched it (if one did), hashtags,
-    bold headline, date in the chat's zone, up to four key points, source link."""
-    return _alert(article, locale, matched, HTML)
+def alert(
+    article: Article,
+    locale: Locale = ENGLISH,
+    *,
+    matched: str | None = None,
+    layout: Layout = Layout.FULL,
+) -> str:
+    """One article as a push alert. In full: the keyword alert that matched it (if one did),
+    hashtags, bold headline, date in the chat's zone, up to four key points, source link.
+    Compact: the linked headline, its outlet and the keyword on one line."""
+    return _alert(article, locale, matched, layout, HTML)
 
 
-def plain(article: Article, locale: Locale = ENGLISH, *, matched: str | None = None) -> str:
+def plain(
+    article: Article,
+    locale: Locale = ENGLISH,
+    *,
+    matched: str | None = None,
+    layout: Layout = Layout.FULL,
+) -> str:
     """The alert without markup, for the rare message Telegram refuses to parse."""
-    return _alert(article, locale, matched, PLAIN)
+    return _alert(article, locale, matched, layout, PLAIN)
 
 
-def _alert(article: Article, locale: Locale, matched: str | None, markup: _Markup) -> str:
+def _alert(
+    article: Article, locale: Locale, matched: str | None, layout: Layout, markup: _Markup
+) -> str:
+    if layout is Layout.COMPACT:
+        return _headline_line(article, matched, markup, HEADLINE_LIMIT)
     _ = locale.gettext
     head = [
         _matched_line(matched, locale, markup, HEADLINE_LIMIT) if matched else "",
@@ -180,13 +199,15 @@ def messages(
     locale: Locale = ENGLISH,
     *,
     matched: str | None = None,
+    layout: Layout = Layout.FULL,
 ) -> list[str]:
     """The Telegram HTML messages to send for one outbox row, in order (one, but for a digest
-    that needs parts). `matched` is the keyword alert that brought an article."""
+    that needs parts). `matched` is the keyword alert that brought an article; a compact
+    layout makes an alert one line, and every item of a digest one line too."""
     if isinstance(item, DigestMessage):
-        return digest(item, locale)
+        return digest(item, locale, full_items=_full_items(layout))
     if isinstance(item, Article):
-        return [alert(item, locale, matched=matched)]
+        return [alert(item, locale, matched=matched, layout=layout)]
     return [announcement(item)]
 
 
@@ -195,13 +216,19 @@ def plain_messages(
     locale: Locale = ENGLISH,
     *,
     matched: str | None = None,
+    layout: Layout = Layout.FULL,
 ) -> list[str]:
     """The same without markup, for a message Telegram refused to parse."""
     if isinstance(item, DigestMessage):
-        return _digest(item, locale, 10, PLAIN)
+        return _digest(item, locale, _full_items(layout), PLAIN)
     if isinstance(item, Article):
-        return [plain(item, locale, matched=matched)]
+        return [plain(item, locale, matched=matched, layout=layout)]
     return [f"📢 {item.text}"]
+
+
+def _full_items(layout: Layout) -> int:
+    """How many of a digest's articles show their key points: none in a compact digest."""
+    return 0 if layout is Layout.COMPACT else DIGEST_FULL_ITEMS
 
 
 # ------------------------------------------------------------------ digests
@@ -215,7 +242,9 @@ class _Block:
     compact: bool  # a line of the short list: a line break before it, not a blank line
 
 
-def digest(d: DigestMessage, locale: Locale = ENGLISH, *, full_items: int = 10) -> list[str]:
+def digest(
+    d: DigestMessage, locale: Locale = ENGLISH, *, full_items: int = DIGEST_FULL_ITEMS
+) -> list[str]:
     """A digest as Telegram HTML parts, each within 4096 visible UTF-16 units and 100 entities:
     a header, then the articles under their first topic (topics in order of first appearance).
     The first `full_items` articles show their date, source, key points and the keyword alert
@@ -311,11 +340,15 @@ def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, l
 
 
 def _short_item(item: DigestItem, locale: Locale, markup: _Markup, _count: int, limit: int) -> str:
-    article = item.article
-    line = f"• {markup.link(article.link, _clip(article.title, limit))}"
+    return "• " + _headline_line(item.article, item.matched, markup, limit)
+
+
+def _headline_line(article: Article, matched: str | None, markup: _Markup, limit: int) -> str:
+    """The linked headline · outlet · 🔔 keyword: a compact alert, a digest's short item."""
+    line = markup.link(article.link, _clip(article.title, limit))
     line += markup.text(f" · {_clip(article.outlet, limit)}")
-    if item.matched:
-        line += markup.text(f" · 🔔 {_clip(item.matched, limit)}")
+    if matched:
+        line += markup.text(f" · 🔔 {_clip(matched, limit)}")
     return line
 
 
@@ -370,7 +403,8 @@ def _listed_at(item: Article | SavedArticle) -> datetime:
     return _moment(item)
 
 
-def _linkable(url: str | None) -> bool:
+def linkable(url: str | None) -> bool:
+    """An http(s) URL: the only kind a message links to or previews."""
     return bool(url) and (url or "").lower().startswith(("http://", "https://"))
 
 

@@ -36,7 +36,8 @@ from monitor.metrics import Metrics
 from news import buttons, render
 from news.buttons import Save
 from news.locale import ENGLISH, Locale
-from news.records import Article, ChatPrefs, Delivery, DigestMessage
+from news.picture import LinkPreview, link_preview
+from news.records import Article, ChatPrefs, Delivery, DigestMessage, Layout, Picture
 from news.routing import Recipient, SendVerdict, verdict
 from news.store import Store
 from sending.limiter import Lane, Limiter
@@ -282,19 +283,17 @@ class Sender:
         """Send the message, or a digest's parts in order, from the first not yet accepted."""
         item, chat = delivery.article, delivery.chat
         locale = self.locales(chat)
-        if plain:
-            parts = render.plain_messages(item, locale, matched=delivery.matched)
-        else:
-            parts = render.messages(item, locale, matched=delivery.matched)
+        layout = chat.layout if chat is not None else Layout.FULL
+        render_parts = render.plain_messages if plain else render.messages
+        parts = render_parts(item, locale, matched=delivery.matched, layout=layout)
+        preview = link_preview(item, chat.picture if chat is not None else Picture.OFF)
         first = item.parts_sent if isinstance(item, DigestMessage) else 0
         for number in range(first, len(parts)):
             await self.bot.send_message(
                 delivery.chat_id,
                 parts[number],
                 parse_mode=None if plain else ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(
-                    is_disabled=not (chat is not None and chat.link_previews)
-                ),
+                link_preview_options=_preview_options(preview),
                 disable_notification=True if silent else None,
                 message_thread_id=chat.thread_id if chat is not None else None,
                 reply_markup=_buttons(item, locale),
@@ -325,6 +324,19 @@ class Sender:
         self.metrics.failed.labels(reason="chat_unreachable").inc(max(cancelled, 1))
         gone = {"chat": chat_id, "reason": reason, "cancelled": cancelled}
         log.info("chat inactive", extra={"fields": gone})
+
+
+def _preview_options(preview: LinkPreview | None) -> LinkPreviewOptions:
+    """The chat's picture as Telegram's options: a small one beside the text, or a large one
+    above it (https://core.telegram.org/bots/api#linkpreviewoptions). is_disabled is always
+    said: PTB fills a field left out from the application's Defaults, which disable previews."""
+    if preview is None:
+        return LinkPreviewOptions(is_disabled=True)
+    if preview.large:
+        return LinkPreviewOptions(
+            is_disabled=False, url=preview.url, prefer_large_media=True, show_above_text=True
+        )
+    return LinkPreviewOptions(is_disabled=False, url=preview.url, prefer_small_media=True)
 
 
 def _buttons(item: object, locale: Locale) -> InlineKeyboardMarkup | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from news.records import ChatProfile, FeedConfig, ForumThread, NewArticle
+from news.records import ChatProfile, FeedConfig, ForumThread, Layout, NewArticle, Picture
 from news.routing import Plan
 from news.store import Store
 from tests.stock import take_due
@@ -79,7 +79,9 @@ async def test_a_gone_chat_keeps_its_topics_loses_its_queue_and_comes_back(store
 async def test_a_group_moves_with_everything_it_had(store: Store) -> None:
     group = ChatProfile(GROUP, kind="group", title="Newsroom")
     await store.chats.follow(group, ["Politics"], NOW)
-    await store.chats.update(GROUP, NOW, zone="Europe/Kyiv", language="uk", link_previews=True)
+    await store.chats.update(
+        GROUP, NOW, zone="Europe/Kyiv", language="uk", layout=Layout.COMPACT, picture=Picture.LARGE
+    )
     assert await store.alerts.add(GROUP, "north korea", NOW)
     await publish(store, "a", "b")
     kept = (await store.articles.latest("Politics", limit=1))[0].id
@@ -91,11 +93,12 @@ async def test_a_group_moves_with_everything_it_had(store: Store) -> None:
 
     moved = await store.chats.prefs(SUPERGROUP)
     assert moved is not None
-    assert (moved.kind, moved.zone, moved.language, moved.link_previews) == (
+    assert (moved.kind, moved.zone, moved.language, moved.layout, moved.picture) == (
         "supergroup",
         "Europe/Kyiv",
         "uk",
-        True,
+        Layout.COMPACT,
+        Picture.LARGE,
     )
     assert (await store.chats.prefs(GROUP)).active is False  # type: ignore[union-attr]
     assert await store.chats.topics(SUPERGROUP) == {"Politics"}

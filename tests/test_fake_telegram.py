@@ -131,8 +131,43 @@ async def test_send_html_message(bot: Bot, telegram: FakeTelegram) -> None:
     assert sent.parse_mode == "HTML" and sent.html.startswith("📰 <b>")
     assert sent.links() == ["https://e.com/a"]
     assert sent.link_preview_disabled and sent.disable_notification
+    assert sent.link_preview_options == {"is_disabled": True}
     assert sent.reply_markup == keyboard.to_dict()
     assert telegram.messages_to(5) == [sent] and telegram.messages_to(6) == []
+
+
+async def test_link_preview_options_are_kept_as_sent(bot: Bot, telegram: FakeTelegram) -> None:
+    large = LinkPreviewOptions(
+        url="https://img.example/a.jpg", prefer_large_media=True, show_above_text=True
+    )
+    message = await bot.send_message(5, "news", link_preview_options=large)
+    await bot.send_message(5, "no options")
+    with_options, without = telegram.sent
+    assert with_options.link_preview_options == large.to_dict()
+    assert not with_options.link_preview_disabled
+    assert message.link_preview_options == large  # the Message says which options it used
+    assert without.link_preview_options is None and not without.link_preview_disabled
+
+
+async def test_link_preview_options_are_read_as_telegram_reads_them(
+    telegram: FakeTelegram,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+
+        async def refusal(options: object) -> str:
+            body = {"chat_id": 5, "text": "x", "link_preview_options": options}
+            async with http.post(
+                f"{telegram.base_url}{telegram.token}/sendMessage", json=body
+            ) as r:
+                assert r.status == 400
+                return str((await r.json())["description"])
+
+        assert await refusal([]) == "Bad Request: object expected as link preview options"
+        assert await refusal({"is_disabled": "1"}) == (
+            'Bad Request: field "is_disabled" must be of type Boolean'
+        )
+        assert await refusal({"url": 5}) == 'Bad Request: field "url" must be of type String'
+    assert telegram.sent == []
 
 
 async def test_plain_text_is_taken_literally(bot: Bot, telegram: FakeTelegram) -> None:

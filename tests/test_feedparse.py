@@ -221,6 +221,79 @@ def test_atom_text_constructs() -> None:
     assert entry.published is None
 
 
+MEDIA_RSS = 'xmlns:media="http://search.yahoo.com/mrss/"'
+
+
+def media_rss(*items: str) -> bytes:
+    body = "".join(f"<item><title>t{n}</title>{item}</item>" for n, item in enumerate(items))
+    return (
+        f'<?xml version="1.0"?><rss version="2.0" {MEDIA_RSS}><channel><title>M</title>'
+        f"{body}</channel></rss>"
+    ).encode()
+
+
+IMAGES = {
+    # The widest image of media:content; a video there is no picture.
+    '<media:content url="https://i.example/v.mp4" type="video/mp4" width="1920"/>'
+    '<media:content url="https://i.example/140.jpg" medium="image" width="140"/>'
+    '<media:content url="https://i.example/460.jpg" type="image/jpeg" width="460"/>'
+    '<media:thumbnail url="https://i.example/thumb.jpg"/>': "https://i.example/460.jpg",
+    # media:content of no stated kind (The Guardian's): an image by its file name.
+    '<media:content url="https://i.example/a.JPG?width=140&amp;s=1" width="140"/>': (
+        "https://i.example/a.JPG?width=140&s=1"
+    ),
+    '<media:content url="https://i.example/clip" width="140"/>'
+    '<media:thumbnail url="https://i.example/t.png"/>': "https://i.example/t.png",
+    '<media:group><media:content url="/rel.jpg" medium="image"/></media:group>': (
+        "https://example.org/rel.jpg"
+    ),
+    '<enclosure url="https://a.example/x.mp3" type="audio/mpeg" length="1"/>'
+    '<enclosure url="https://i.example/e.jpg" type="image/jpeg" length="1"/>': (
+        "https://i.example/e.jpg"
+    ),
+    # Nothing Telegram could fetch: no picture, the article's own link stands in.
+    '<media:thumbnail url="javascript:alert(1)"/>': None,
+    '<media:thumbnail url="http://[oops/a.jpg"/>': None,
+    '<media:thumbnail url="https://i.example/a b.jpg"/>': None,
+    f'<media:thumbnail url="https://i.example/{"x" * 2100}.jpg"/>': None,
+    '<media:content url="https://i.example/a.jpg" medium="video"/>': None,
+    '<enclosure url="https://a.example/x.mp3" type="audio/mpeg" length="1"/>': None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize(("item", "image"), IMAGES.items(), ids=range(len(IMAGES)))
+def test_an_entry_image_from_media_rss_or_an_enclosure(item: str, image: str | None) -> None:
+    (entry,) = parse_feed(URL, media_rss(item), RSS_HEADERS).entries
+    assert entry.image == image
+
+
+def test_an_atom_image_enclosure() -> None:
+    body = atom(
+        '<id>urn:1</id><title>t</title><link href="https://example.org/a"/>'
+        '<link rel="enclosure" type="image/png" href="pictures/a.png"/>'
+    )
+    (entry,) = parse_feed(URL, body, {"Content-Type": "application/atom+xml"}).entries
+    assert entry.image == "https://example.org/pictures/a.png"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("name", "first_image"),
+    [
+        ("news/guardian_world_2024.xml", "https://i.guim.co.uk/img/media/c4d7049b24ee"),
+        ("news/bbc_news_2026.xml", "https://ichef.bbci.co.uk/ace/standard/240/"),
+        ("news/suspilne_ua_2024.xml", "https://cdn4.suspilne.media/images/e367c2c5b131946e.jpg"),
+    ],
+)
+def test_news_feeds_give_their_pictures(name: str, first_image: str) -> None:
+    entries = parse_feed(URL, (CORPUS / name).read_bytes(), {}).entries
+    image = next(entry.image for entry in entries if entry.image)
+    assert image.startswith(first_image)
+    if "guardian" in name:  # 140 and 460 pixels wide: the larger one
+        assert "width=460" in image
+
+
 def test_absurd_dates_are_dropped() -> None:
     body = rss([{"title": "old", "guid": "1", "pub_date": datetime(1970, 1, 1, tzinfo=UTC)}])
     assert parse_feed(URL, body, RSS_HEADERS).entries[0].published is None

@@ -30,12 +30,15 @@ BOT = "newsbot_test_bot"
 COMMANDS = (
     "start", "help", "topics", "subscribe", "unsubscribe", "latest", "alert", "saved", "digest",
     "pause", "resume", "stop", "settings", "mode", "digest_time", "timezone", "quiet",
-    "language", "feeds", "addfeed", "removefeed",
+    "layout", "picture", "language", "feeds", "addfeed", "removefeed",
     "status", "stats", "broadcast", "nosuchcommand",
 )  # fmt: skip
 ALERT_WORDS = ("add", "list", "remove", "rm", "ADD", "")
 # Every button prefix the bot makes, and some it does not.
-PREFIXES = ("sv:", "us:", "sp:", "lt:", "lt::", "stop:", "bc:send:", "bc:", "tp:", "st:", "x", "")
+PREFIXES = (
+    "sv:", "us:", "sp:", "lt:", "lt::", "stop:", "bc:send:", "bc:", "tp:", "st:", "st:ly:",
+    "st:lp:", "x", "",
+)  # fmt: skip
 # Telegram's own refusals that handlers expect and handle (a double tap edits nothing).
 EXPECTED_REFUSALS = ("message is not modified",)
 APOLOGY = "Sorry, something went wrong"
@@ -44,7 +47,9 @@ APOLOGY = "Sorry, something went wrong"
 pieces = st.sampled_from([*list("<>&;\"'#/-_ ab\n"), "<b>", "</i>", "&amp;", "&#", "«»"])
 hostile = st.lists(pieces | st.characters(), min_size=1, max_size=20).map("".join)
 numbers = st.integers(min_value=-(2**70), max_value=2**70).map(str)
-words = st.sampled_from((*ALERT_WORDS, "World", "politics", "5", "20", "1h", "-sport", '"Kim'))
+words = st.sampled_from(
+    (*ALERT_WORDS, "World", "politics", "5", "20", "1h", "-sport", '"Kim', "compact", "large")
+)
 
 
 def weighted(*choices: tuple[int, st.SearchStrategy[str]]) -> st.SearchStrategy[str]:
@@ -131,6 +136,15 @@ SEEDS = [
         for kind in ("private", "group")
     ),
     *(Case("private", None, data) for data in ("sv:1", "us:1", "sp:10", "lt::5:5", "stop:yes")),
+    *(
+        Case(kind, None, data)
+        for data in ("st:ly:compact", "st:lp:large", "st:lp:on")
+        for kind in ("private", "group")
+    ),
+    *(
+        Case("group", f"/{name} {word}")
+        for name, word in (("layout", "compact"), ("picture", "small"))
+    ),
 ]
 
 

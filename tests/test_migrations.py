@@ -4,11 +4,14 @@ where a careless migration could cascade-delete every article)."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from news.store.database import alembic_config, create_engine, migrate
 from tests.databases import database_url
@@ -82,3 +85,40 @@ async def test_a_second_start_finds_the_schema_current(kind: str, tmp_path: Path
         finally:
             await engine.dispose()
     assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    async with engine.connect() as connection:
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+        await connection.commit()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_link_previews_become_the_picture_and_back(kind: str, tmp_path: Path) -> None:
+    """Link previews on showed the article's page beside the alert: a small picture now."""
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    chats = "SELECT id, {} FROM chats ORDER BY id"
+    async with database_url(kind, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await migrate(engine, "0008")
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "INSERT INTO chats (id, kind, active, created_at, link_previews)"
+                        " VALUES (1, 'private', true, :at, true), (2, 'group', true, :at, false)"
+                    ),
+                    {"at": created},
+                )
+            await migrate(engine)
+            async with engine.connect() as connection:
+                upgraded = (await connection.execute(text(chats.format("picture, layout")))).all()
+                await connection.execute(text("UPDATE chats SET picture = 'large' WHERE id = 2"))
+                await connection.commit()
+            await downgrade(engine, "0008")
+            async with engine.connect() as connection:
+                downgraded = (await connection.execute(text(chats.format("link_previews")))).all()
+        finally:
+            await engine.dispose()
+    assert [tuple(row) for row in upgraded] == [(1, "small", "full"), (2, "off", "full")]
+    assert [tuple(row) for row in downgraded] == [(1, True), (2, True)]

@@ -22,7 +22,7 @@ from syrupy.location import PyTestLocation
 from bot.i18n import Catalogues
 from news import render
 from news.locale import ENGLISH, Locale
-from news.records import Article, DigestItem, DigestMessage, DigestReason
+from news.records import Article, DigestItem, DigestMessage, DigestReason, Layout
 from tests.fakes.telegram_html import parse_html, strip_message, utf16_len
 
 PUBLISHED = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)  # 12:30 EEST in Kyiv
@@ -188,6 +188,29 @@ def test_alert(case: str, where: str, golden: SnapshotAssertion) -> None:
     assert checked(parts) == golden
 
 
+@pytest.mark.parametrize("where", SHOWN)
+@pytest.mark.parametrize("case", ALERTS)
+def test_compact_alert(case: str, where: str, golden: SnapshotAssertion) -> None:
+    """One line: the linked headline, its outlet and the keyword, whatever the feed sent."""
+    item, matched = ALERTS[case]
+    parts = render.messages(item, LOCALES[where], matched=matched, layout=Layout.COMPACT)
+    assert len(parts) == 1 and "\n" not in parts[0]
+    assert checked(parts) == golden
+
+
+@pytest.mark.parametrize("where", SHOWN)
+@pytest.mark.parametrize("case", ["quiet-three", "hostile-40"])
+def test_compact_digest(case: str, where: str, golden: SnapshotAssertion) -> None:
+    """Every article of a compact chat's digest is one line under its topic."""
+    d = DIGESTS[case]
+    parts = render.messages(d, LOCALES[where], layout=Layout.COMPACT)
+    every_article_is_there(d, parts)
+    visible = "".join(parse_html(part)[0] for part in parts)
+    points = {point for item in d.items for point in item.article.key_points if point.strip()}
+    assert points and not any(point in visible for point in points)
+    assert checked(parts) == golden
+
+
 @pytest.mark.parametrize("where", LOCALES)
 def test_alert_dates_follow_language_and_zone(where: str, golden: SnapshotAssertion) -> None:
     summer, winter = article(), article(published_at=WINTER)
@@ -218,8 +241,11 @@ def test_digest_in_full_is_split_between_items(case: str, golden: SnapshotAssert
     [
         lambda: render.plain_messages(ALERTS["script"][0], matched=ALERTS["script"][1]),
         lambda: render.plain_messages(DIGESTS["hostile-40"], LOCALES["uk-kyiv"]),
+        lambda: render.plain_messages(
+            ALERTS["script"][0], matched=ALERTS["script"][1], layout=Layout.COMPACT
+        ),
     ],
-    ids=["alert", "digest"],
+    ids=["alert", "digest", "compact-alert"],
 )
 def test_plain_fallback(render_plain: Callable[[], list[str]], golden: SnapshotAssertion) -> None:
     parts = render_plain()

@@ -10,6 +10,7 @@ import pytest
 
 from bot.preferences import change_of
 from news.buttons import Setting, decode_as
+from news.records import Layout, Picture
 from tests.chatting import buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
@@ -25,7 +26,8 @@ async def test_every_button_is_stored_and_confirmed_in_place(
     async with newsroom(telegram, feeds, tmp_path, {}):
         menu = await say(telegram, ANN, "/settings", "Settings")
         assert "Delivery: each article as it comes" in menu.text
-        assert "Quiet hours: off" in menu.text and "Link previews: off" in menu.text
+        assert "Quiet hours: off" in menu.text and "Picture: off" in menu.text
+        assert "Layout: full (topics, headline, date, key points, source)" in menu.text
         assert buttons(telegram, ANN, menu.message_id)["st:mode:instant"] == "✓ ⚡ Instant"
         sent = len(telegram.messages_to(ANN))
 
@@ -35,7 +37,8 @@ async def test_every_button_is_stored_and_confirmed_in_place(
             "st:tz:Europe/Kyiv": "Time zone: Europe/Kyiv",
             "st:q:2200-0700": "Quiet hours: 22:00-07:00, alerts held for a digest",
             "st:qm:silent": "Quiet hours: 22:00-07:00, alerts sent silently",
-            "st:lp:on": "Link previews: on",
+            "st:ly:compact": "Layout: compact (the linked headline and its source on one line)",
+            "st:lp:large": "Picture: large, above the text",
         }
         for data, shown in presses.items():
             answer = await press(telegram, ANN, menu.message_id, data)
@@ -43,7 +46,12 @@ async def test_every_button_is_stored_and_confirmed_in_place(
             assert shown in text_of(telegram, ANN, menu.message_id)
             assert buttons(telegram, ANN, menu.message_id)[data].startswith("✓ ")
         # The same value again: nothing to redraw, still answered.
-        assert (await press(telegram, ANN, menu.message_id, "st:lp:on"))["text"] == "✅ Saved"
+        assert (await press(telegram, ANN, menu.message_id, "st:lp:large"))["text"] == "✅ Saved"
+        # "Link previews on" under a menu sent before the picture setting: a small picture.
+        old = await press(telegram, ANN, menu.message_id, "st:lp:on", check_button=False)
+        assert old["text"] == "✅ Saved"
+        assert "Picture: small, beside the text" in text_of(telegram, ANN, menu.message_id)
+        assert buttons(telegram, ANN, menu.message_id)["st:lp:small"] == "✓ 🖼 Small"
 
         answer = await press(telegram, ANN, menu.message_id, "st:lang:uk")
         assert answer["text"] == "✅ Збережено"
@@ -56,12 +64,14 @@ async def test_every_button_is_stored_and_confirmed_in_place(
             "Часовий пояс: Europe/Kyiv",
             "Тихі години: 22:00-07:00, новини без звуку",
             "Мова: Українська",
-            "Попередній перегляд посилань: увімкнено",
+            "Вигляд: компактно (заголовок-посилання і джерело в один рядок)",
+            "Зображення: мале, поруч із текстом",
         ):
             assert line in again.text
         await say(telegram, ANN, "/help", "Що я вмію")
 
-        for forged in ("st:tz:Mars/Base", "st:lang:xx", "st:mode:", "st:dt:2500", "st:zz:1"):
+        forged_data = ("st:tz:Mars/Base", "st:lang:xx", "st:mode:", "st:dt:2500", "st:zz:1")
+        for forged in (*forged_data, "st:ly:tiny", "st:lp:huge"):
             answer = await press(telegram, ANN, menu.message_id, forged, check_button=False)
             assert answer["text"].startswith("Ця кнопка застаріла")
 
@@ -158,6 +168,10 @@ def test_settings_data_is_only_the_offered_values() -> None:
 
     assert parse_data("st:dt:0800-1900", languages) == {"digest_times": ("08:00", "19:00")}
     assert parse_data("st:q:off", languages) == {"quiet": None}
-    assert parse_data("st:lp:off", languages) == {"link_previews": False}
+    assert parse_data("st:lp:off", languages) == {"picture": Picture.OFF}
+    assert parse_data("st:lp:large", languages) == {"picture": Picture.LARGE}
+    assert parse_data("st:lp:on", languages) == {"picture": Picture.SMALL}  # an older menu's
+    assert parse_data("st:ly:compact", languages) == {"layout": Layout.COMPACT}
+    assert parse_data("st:ly:on", languages) is None
     assert parse_data("st:lang:de", languages) is None
     assert parse_data("st:mode:digest:extra", languages) is None

@@ -128,6 +128,7 @@ async def articles_from_rows(
             discovered_at=row.discovered_at,
             topics=tuple(sorted(topics[row.id])),
             key_points=tuple(row.key_points),
+            image=row.image,
         )
         for row, title, url in rows
     ]

@@ -26,7 +26,7 @@ from news.store.states import OPEN
 
 # What /settings and friends may change; anything else is a programming error.
 CHANGEABLE = frozenset(
-    {"language", "zone", "mode", "digest_times", "quiet", "quiet_mode", "link_previews"}
+    {"language", "zone", "mode", "digest_times", "quiet", "quiet_mode", "layout", "picture"}
     | {"paused_until", "thread_id", "last_digest_at"}
 )
 

@@ -67,6 +67,7 @@ async def store_edits(session: AsyncSession, edits: Iterable[Edit]) -> None:
                 link_key=article.link_key,
                 key_points=list(article.key_points),
                 content_hash=article.content_hash,
+                image=article.image,
             )
         )
 
@@ -112,6 +113,7 @@ async def insert_new(
             "summary": a.summary,
             "key_points": list(a.key_points),
             "published_at": a.published_at,
+            "image": a.image,
             "discovered_at": now,
             "last_seen_at": now,
         }

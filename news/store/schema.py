@@ -107,6 +107,8 @@ class ArticleRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     key_points: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The entry's own picture (an http(s) URL), shown through the link preview; never fetched.
+    image: Mapped[str | None] = mapped_column(Text)
     discovered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # Identities are forgotten by time since last seen in the feed, never by a window of N.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -140,7 +142,8 @@ class ChatRow(Base):
     )
     quiet: Mapped[str | None] = mapped_column(String(11))  # "HH:MM-HH:MM"
     quiet_mode: Mapped[str] = mapped_column(String(10), default="hold", server_default="hold")
-    link_previews: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    layout: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+    picture: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

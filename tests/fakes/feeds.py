@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from types import TracebackType
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from aiohttp import web
 
@@ -237,10 +237,12 @@ def rss(
     link: str = "https://example.org/",
 ) -> bytes:
     """An RSS 2.0 document. Item keys (all optional): title, link, guid, description (HTML),
-    content (HTML for content:encoded), categories (list of str), pub_date (datetime)."""
+    content (HTML for content:encoded), categories (list of str), pub_date (datetime), image
+    (a URL for media:content)."""
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:media="http://search.yahoo.com/mrss/">\n'
         f"<channel><title>{escape(title)}</title><link>{escape(link)}</link>"
         "<description>Built by tests</description>\n"
     ]
@@ -259,6 +261,8 @@ def _rss_item(item: dict[str, Any]) -> str:
     if "content" in item:
         fields.append(f"<content:encoded>{escape(item['content'])}</content:encoded>")
     fields.extend(f"<category>{escape(term)}</category>" for term in item.get("categories", ()))
+    if "image" in item:
+        fields.append(f'<media:content url={quoteattr(item["image"])} medium="image"/>')
     if "pub_date" in item:
         when: datetime = item["pub_date"]
         when = when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -44,6 +44,7 @@ _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
+_PREVIEW_FLAGS = {"is_disabled", "prefer_small_media", "prefer_large_media", "show_above_text"}
 DEFAULT_GROUP_USER = 10_001  # who acts in a group when the test does not say
 
 
@@ -60,6 +61,8 @@ class SentMessage:
     disable_notification: bool
     message_thread_id: int | None
     sent_at: float = 0.0  # the fake's clock when it accepted the message
+    # As the bot sent them (https://core.telegram.org/bots/api#linkpreviewoptions), or None.
+    link_preview_options: JSON | None = None
 
     def links(self) -> list[str]:
         return [e["url"] for e in self.entities if e["type"] == "text_link"]
@@ -625,8 +628,10 @@ class FakeTelegram:
             message["message_thread_id"] = thread
             if chat.get("is_forum"):  # as Telegram marks a post in a forum topic
                 message["is_topic_message"] = True
+        preview = self._preview_options(params)
+        if preview is not None:  # a Message says which options made its preview
+            message["link_preview_options"] = preview
         self._messages[(chat_id, message["message_id"])] = message
-        preview = params.get("link_preview_options")
         self.sent.append(
             SentMessage(
                 message_id=message["message_id"],
@@ -636,17 +641,32 @@ class FakeTelegram:
                 parse_mode=params.get("parse_mode"),
                 entities=tuple(entities),
                 reply_markup=markup,
-                link_preview_disabled=(
-                    isinstance(preview, dict) and _truthy(preview.get("is_disabled"))
-                )
+                link_preview_disabled=(preview is not None and _truthy(preview.get("is_disabled")))
                 or _truthy(params.get("disable_web_page_preview")),
                 disable_notification=_truthy(params.get("disable_notification")),
                 message_thread_id=thread,
                 sent_at=self._clock(),
+                link_preview_options=preview,
             )
         )
         self._notify()
         return message
+
+    @staticmethod
+    def _preview_options(params: JSON) -> JSON | None:
+        """LinkPreviewOptions as the Bot API reads it: an object, a string url, boolean flags
+        (https://core.telegram.org/bots/api#linkpreviewoptions); other fields are ignored."""
+        preview = params.get("link_preview_options")
+        if preview is None:
+            return None
+        if not isinstance(preview, dict):
+            raise ApiError(400, "Bad Request: object expected as link preview options")
+        for name, value in preview.items():
+            if name == "url" and not isinstance(value, str):
+                raise ApiError(400, 'Bad Request: field "url" must be of type String')
+            if name in _PREVIEW_FLAGS and not isinstance(value, bool):
+                raise ApiError(400, f'Bad Request: field "{name}" must be of type Boolean')
+        return preview
 
     def _editable(self, params: JSON) -> JSON:
         if "inline_message_id" in params:
