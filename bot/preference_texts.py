@@ -32,8 +32,13 @@ def quiet_text(prefs: ChatPrefs, locale: Locale) -> str:
     return _("{hours}, alerts held for a digest").format(hours=prefs.quiet)
 
 
-def menu(prefs: ChatPrefs, locale: Locale) -> str:
+def menu(
+    prefs: ChatPrefs, locale: Locale, language: str | None = None, footer: str | None = None
+) -> str:
+    """The settings as a list, in the locale's language; the chat's own language is the
+    locale's unless given, and the footer tells how to change them."""
     _ = locale.gettext
+    language = language or locale.language
     on_off = _("on") if prefs.link_previews else _("off")
     lines = [
         "<b>" + _("Settings") + "</b>",
@@ -42,12 +47,11 @@ def menu(prefs: ChatPrefs, locale: Locale) -> str:
         _("Digest times: {times}").format(times=escape(times_text(prefs.digest_times))),
         _("Time zone: {zone}").format(zone=escape(prefs.zone)),
         _("Quiet hours: {quiet}").format(quiet=escape(quiet_text(prefs, locale))),
-        _("Language: {language}").format(
-            language=escape(LANGUAGE_NAMES.get(locale.language, locale.language))
-        ),
+        _("Language: {language}").format(language=escape(LANGUAGE_NAMES.get(language, language))),
         _("Link previews: {state}").format(state=on_off),
         "",
-        _(
+        footer
+        or _(
             "Tap a button to change a setting. Other values: /digest_time 07:30 20:00, "
             "/timezone Lisbon or /timezone UTC+3, /quiet 00:00-06:00."
         ),
