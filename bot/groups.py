@@ -49,7 +49,7 @@ class GroupAdmins:
         briefly as single answers are; None when Telegram refused to say, not remembered."""
         now = self.clock()
         known = self._lists.get(chat_id)
-        if known is not None and now - known[1] < self.seconds:
+        if known is not None and self._fresh(known[1], now):
             return known[0]
         try:
             members = await bot.get_chat_administrators(chat_id)
@@ -59,7 +59,7 @@ class GroupAdmins:
             return None
         admins = frozenset(member.user.id for member in members)
         self._lists = {
-            chat: seen for chat, seen in self._lists.items() if now - seen[1] < self.seconds
+            chat: seen for chat, seen in self._lists.items() if self._fresh(seen[1], now)
         }
         self._lists[chat_id] = (admins, now)
         return admins
@@ -90,7 +90,7 @@ class GroupAdmins:
     async def _is_admin(self, update: Update, chat_id: int, user_id: int) -> bool:
         now = self.clock()
         known = self._known.get((chat_id, user_id))
-        if known is not None and now - known[1] < self.seconds:
+        if known is not None and self._fresh(known[1], now):
             return known[0]
         try:
             member = await update.get_bot().get_chat_member(chat_id, user_id)
@@ -102,9 +102,14 @@ class GroupAdmins:
         self._known[(chat_id, user_id)] = (admin, now)
         return admin
 
+    def _fresh(self, at: float, now: float) -> bool:
+        """An answer from `at` still holds; one from the future (the application's clock set
+        back) does not."""
+        return 0 <= now - at < self.seconds
+
     def _forget_old(self, now: float) -> None:
         """Keeps the cache to the members who acted within the last minute."""
-        old = [key for key, (_, at) in self._known.items() if now - at >= self.seconds]
+        old = [key for key, (_, at) in self._known.items() if not self._fresh(at, now)]
         for key in old:
             del self._known[key]
 
