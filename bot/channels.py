@@ -32,6 +32,8 @@ LocaleOf = Callable[[Update], Awaitable[Locale]]
 RIGHTS = ("post_messages", "edit_messages", "delete_messages")
 # Administrator lists asked of Telegram at once, for a bot in many chats.
 CONCURRENT_CHECKS = 8
+# Telegram shows at most 100 buttons under a message; one is the link that adds the bot.
+MAX_LISTED = 99
 
 
 def add_link(bot_username: str) -> str:
@@ -97,6 +99,6 @@ class Channels:
                     callback_data=buttons.encode(Targeted(chat.id, Manage(HOME))),
                 )
             ]
-            for chat in mine
+            for chat in mine[:MAX_LISTED]
         ]
         return manage_texts.listing(locale), InlineKeyboardMarkup([*rows, add])
