@@ -27,6 +27,8 @@ from telegram.ext import (
 from bot import texts
 from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
+from bot.alerts_menu import AlertsMenu
+from bot.channels import Channels
 from bot.commands import Commands
 from bot.digest_now import DigestNow
 from bot.flood import FloodGuard
@@ -34,6 +36,7 @@ from bot.groups import GroupAdmins
 from bot.health import HealthServer
 from bot.i18n import Catalogues, ChatLocales, chat_locale
 from bot.latest import Latest
+from bot.managed import ChatMenu, Manager
 from bot.membership import Membership
 from bot.pausing import Pausing
 from bot.preferences import Preferences
@@ -47,11 +50,13 @@ from monitor.metrics import Metrics
 from news import buttons
 from news.buttons import (
     BroadcastChoice,
+    ChannelList,
     LatestMore,
     Save,
     SavedPage,
     Setting,
     StopChoice,
+    Targeted,
     TopicToggle,
     Unsave,
 )
@@ -132,8 +137,11 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     )
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
-    group_admins = GroupAdmins()  # one short cache of "is this user a group admin?" for all
-    commands = _register_chat(app, store, feeds.vocabulary, clock, locales, group_admins, burst)
+    # One short cache of "is this user a group admin?" for all, on the application's clock.
+    group_admins = GroupAdmins(clock=lambda: clock().timestamp())
+    commands, menus = _register_chat(
+        app, store, feeds.vocabulary, clock, locales, group_admins, burst
+    )
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
     admin = AdminCommands(store, feeds.vocabulary, clock, settings.admin_ids, prober)
     for name in ("feeds", "addfeed", "removefeed", "status", "stats", "broadcast"):
@@ -142,7 +150,13 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(
         CallbackQueryHandler(admin.broadcast_button, pattern=buttons.pattern(BroadcastChoice))
     )
-    _register_features(app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake)
+    menus += _register_features(
+        app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake
+    )
+    manager = Manager(store, clock, locales.of, group_admins, otherwise=commands.chatter)
+    for menu in menus:  # a chat's menus, in this order, also for channels and groups
+        manager.register(menu)
+    _register_channels(app, Channels(store, clock, locales.of, group_admins), manager)
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
@@ -163,9 +177,10 @@ def _register_chat(
     locales: ChatLocales,
     group_admins: GroupAdmins,
     burst: tuple[int, float],
-) -> Commands:
+) -> tuple[Commands, list[ChatMenu]]:
     """The flood guard, /start, /help, /topics, /subscribe, /unsubscribe, /settings and the
-    commands behind it, and their buttons."""
+    commands behind it, and their buttons; returns the commands and the menus (/topics,
+    /settings)."""
     limit, window = burst
     if limit > 0:
         # Group -1 runs before every other handler and can stop the update there.
@@ -180,7 +195,7 @@ def _register_chat(
     for name in ("settings", "mode", "layout", "picture", "digest_time", "timezone", "quiet"):
         app.add_handler(CommandHandler(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
-    return commands
+    return commands, [menu, preferences]
 
 
 def _register_features(
@@ -191,8 +206,9 @@ def _register_features(
     locales: ChatLocales,
     group_admins: GroupAdmins,
     wake: Callable[[], None],
-) -> None:
-    """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
+) -> list[ChatMenu]:
+    """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons; returns the
+    menus (keyword alerts, /latest)."""
     alerts = KeywordAlerts(store, clock, locales.of, group_admins)
     saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
@@ -217,6 +233,17 @@ def _register_features(
     }
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))
+    return [AlertsMenu(store, clock), latest]
+
+
+def _register_channels(app: NewsApp, channels: Channels, manager: Manager) -> None:
+    """/channels, the menus for a channel or group that act from a private chat, and the
+    answers to their questions (before plain chatter, which takes every other reply)."""
+    app.add_handler(CommandHandler("channels", channels.channels))
+    app.add_handler(CallbackQueryHandler(channels.again, pattern=buttons.pattern(ChannelList)))
+    app.add_handler(CallbackQueryHandler(manager.press, pattern=buttons.pattern(Targeted)))
+    answers = filters.ChatType.PRIVATE & filters.REPLY & filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(answers, manager.answered))
 
 
 @dataclass(slots=True)

@@ -1,5 +1,6 @@
-"""Groups and forums: who may change a group's subscriptions and settings, and which forum topic
-(thread) a command came from."""
+"""Groups and forums: who may change a group's subscriptions and settings (from the group itself,
+or as its administrator from a private chat), and which forum topic (thread) a command came
+from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -34,6 +35,34 @@ class GroupAdmins:
     seconds: float = CACHE_SECONDS
     clock: Callable[[], float] = time.monotonic
     _known: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
+    _lists: dict[int, tuple[frozenset[int], float]] = field(default_factory=dict)
+
+    async def administers(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        """Whether the user is one of the chat's administrators now, for managing a channel or
+        group from a private chat. False when Telegram cannot say (the bot was removed, say)."""
+        admins = await self.administrators(bot, chat_id)
+        return admins is not None and user_id in admins
+
+    async def administrators(self, bot: Bot, chat_id: int) -> frozenset[int] | None:
+        """The chat's administrators (getChatAdministrators: one call answers for every member,
+        https://core.telegram.org/bots/api#getchatadministrators), remembered per chat as
+        briefly as single answers are; None when Telegram refused to say, not remembered."""
+        now = self.clock()
+        known = self._lists.get(chat_id)
+        if known is not None and self._fresh(known[1], now):
+            return known[0]
+        try:
+            members = await bot.get_chat_administrators(chat_id)
+        except TelegramError as error:
+            problem = {"chat": chat_id, "error": str(error)}
+            log.warning("administrator list failed", extra={"fields": problem})
+            return None
+        admins = frozenset(member.user.id for member in members)
+        self._lists = {
+            chat: seen for chat, seen in self._lists.items() if self._fresh(seen[1], now)
+        }
+        self._lists[chat_id] = (admins, now)
+        return admins
 
     async def allowed(self, update: Update, locale: Locale) -> bool:
         """True when the sender may change this chat; otherwise the sender has been told why
@@ -61,7 +90,7 @@ class GroupAdmins:
     async def _is_admin(self, update: Update, chat_id: int, user_id: int) -> bool:
         now = self.clock()
         known = self._known.get((chat_id, user_id))
-        if known is not None and now - known[1] < self.seconds:
+        if known is not None and self._fresh(known[1], now):
             return known[0]
         try:
             member = await update.get_bot().get_chat_member(chat_id, user_id)
@@ -73,9 +102,14 @@ class GroupAdmins:
         self._known[(chat_id, user_id)] = (admin, now)
         return admin
 
+    def _fresh(self, at: float, now: float) -> bool:
+        """An answer from `at` still holds; one from the future (the application's clock set
+        back) does not."""
+        return 0 <= now - at < self.seconds
+
     def _forget_old(self, now: float) -> None:
         """Keeps the cache to the members who acted within the last minute."""
-        old = [key for key, (_, at) in self._known.items() if now - at >= self.seconds]
+        old = [key for key, (_, at) in self._known.items() if not self._fresh(at, now)]
         for key in old:
             del self._known[key]
 

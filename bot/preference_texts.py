@@ -50,8 +50,13 @@ def picture_text(prefs: ChatPrefs, locale: Locale) -> str:
     return _("off")
 
 
-def menu(prefs: ChatPrefs, locale: Locale) -> str:
+def menu(
+    prefs: ChatPrefs, locale: Locale, language: str | None = None, footer: str | None = None
+) -> str:
+    """The settings as a list, in the locale's language; the chat's own language is the
+    locale's unless given, and the footer tells how to change them."""
     _ = locale.gettext
+    language = language or locale.language
     lines = [
         "<b>" + _("Settings") + "</b>",
         "",
@@ -59,13 +64,12 @@ def menu(prefs: ChatPrefs, locale: Locale) -> str:
         _("Digest times: {times}").format(times=escape(times_text(prefs.digest_times))),
         _("Time zone: {zone}").format(zone=escape(prefs.zone)),
         _("Quiet hours: {quiet}").format(quiet=escape(quiet_text(prefs, locale))),
-        _("Language: {language}").format(
-            language=escape(LANGUAGE_NAMES.get(locale.language, locale.language))
-        ),
+        _("Language: {language}").format(language=escape(LANGUAGE_NAMES.get(language, language))),
         _("Layout: {layout}").format(layout=escape(layout_text(prefs, locale))),
         _("Picture: {picture}").format(picture=escape(picture_text(prefs, locale))),
         "",
-        _(
+        footer
+        or _(
             "Tap a button to change a setting. Other values: /digest_time 07:30 20:00, "
             "/timezone Lisbon or /timezone UTC+3, /quiet 00:00-06:00."
         ),

@@ -1,5 +1,6 @@
 """A chat's own settings: the /settings menu of buttons; /mode, /layout and /picture to say it in
-words; /digest_time, /timezone and /quiet for values the buttons do not offer.
+words; /digest_time, /timezone and /quiet for values the buttons do not offer. The menu also acts
+on a channel or group from its administrator's private chat (bot.managed).
 
 The buttons carry the whole change (news.buttons.Setting), so they need no memory and work after
 a restart; only the preset values below are accepted, so a forged or outdated button changes
@@ -12,18 +13,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import preference_texts, texts
+from bot import manage_texts, preference_texts, texts
 from bot.chats import seen
 from bot.groups import GroupAdmins
 from bot.i18n import ChatLocales, chat_locale
 from bot.respond import edit, reply
+from bot.target import Target
 from news import buttons
-from news.buttons import Setting, SettingKey
+from news.buttons import Plain, Setting, SettingKey
 from news.locale import Locale
 from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
 from news.store import Store
@@ -106,15 +108,24 @@ def change_of(setting: Setting, languages: tuple[str, ...]) -> dict[str, Any] | 
     return {FIELDS[setting.key]: choices[setting.value]}
 
 
-def keyboard(prefs: ChatPrefs, languages: tuple[str, ...], locale: Locale) -> InlineKeyboardMarkup:
+def keyboard(
+    prefs: ChatPrefs,
+    languages: tuple[str, ...],
+    locale: Locale,
+    language: str | None = None,
+    target: Target | None = None,
+) -> InlineKeyboardMarkup:
+    """The settings buttons, ✓ on the chat's values; its language is the locale's unless
+    given (a channel's, in its administrator's language); aimed at `target` when remote."""
     _ = locale.gettext
     current = {FIELDS[key]: getattr(prefs, FIELDS[key]) for key in FIELDS}
-    current["language"] = locale.language
+    current["language"] = language or locale.language
     choices = _choices(languages)
+    aim = target.aim if target is not None else None
 
     def button(key: SettingKey, value: str, label: str) -> InlineKeyboardButton:
         chosen = current[FIELDS[key]] == choices[key][value]
-        data = buttons.encode(Setting(key, value))
+        data = buttons.encode(buttons.aimed(aim, Setting(key, value)))
         return InlineKeyboardButton(("✓ " if chosen else "") + label, callback_data=data)
 
     def zone_label(name: str) -> str:
@@ -149,7 +160,8 @@ def keyboard(prefs: ChatPrefs, languages: tuple[str, ...], locale: Locale) -> In
             button(key.PICTURE, Picture.LARGE, _(preference_texts.PICTURE_LARGE_LABEL)),
         ],
     ]
-    return InlineKeyboardMarkup(rows)
+    back = target.back(locale) if target is not None else []
+    return InlineKeyboardMarkup([*rows, *back])
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +170,9 @@ class Preferences:
     clock: Callable[[], datetime]
     locales: ChatLocales
     group_admins: GroupAdmins
+    name: ClassVar[str] = "settings"
+    label: ClassVar[str] = manage_texts.SETTINGS_LABEL
+    presses: ClassVar[tuple[type[Plain], ...]] = (Setting,)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -169,30 +184,56 @@ class Preferences:
             return
         locale = await self.locales.of(update)
         prefs = await self.store.chats.prefs(chat.id) or ChatPrefs(chat.id, kind=chat.type)
-        await reply(
-            update, preference_texts.menu(prefs, locale), keyboard(prefs, self.languages, locale)
-        )
+        await reply(update, *self._menu(Target.here(update), prefs, locale))
+
+    async def open(self, update: Update, target: Target, locale: Locale) -> None:
+        assert update.callback_query is not None
+        prefs = await self.store.chats.prefs(target.id) or ChatPrefs(target.id, kind=target.kind)
+        await edit(update.callback_query, *self._menu(target, prefs, locale))
 
     async def press(self, update: Update, context: Context) -> None:
+        """A settings button pressed in the chat it acts on."""
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
         locale = await self.locales.of(update)
         setting = buttons.decode_as(query.data, Setting)
-        change = change_of(setting, self.languages) if setting else None
+        if setting is None:
+            await query.answer(texts.stale_button(locale))
+            return
+        if await self.group_admins.allowed(update, locale):
+            await self.act(update, Target.here(update), setting, locale)
+
+    async def act(self, update: Update, target: Target, button: Plain, locale: Locale) -> None:
+        query = update.callback_query
+        assert query is not None and isinstance(button, Setting)
+        change = change_of(button, self.languages)
         if change is None:
             await query.answer(texts.stale_button(locale))
             return
-        if not await self.group_admins.allowed(update, locale):
-            return
-        prefs = await self._update(update, change)
-        user = update.effective_user
-        # A new language shows at once: the menu and the answer are redrawn in it.
-        locale = chat_locale(self.locales.catalogues, prefs, user.language_code if user else None)
-        await edit(
-            query, preference_texts.menu(prefs, locale), keyboard(prefs, self.languages, locale)
-        )
+        if target.remote:
+            prefs = await self.store.chats.update(target.id, self.clock(), **change)
+        else:
+            prefs = await self._update(update, change)
+            user = update.effective_user
+            # A new language shows at once: the menu and the answer are redrawn in it.
+            language = user.language_code if user else None
+            locale = chat_locale(self.locales.catalogues, prefs, language)
+        await edit(query, *self._menu(target, prefs, locale))
         await query.answer(preference_texts.saved(locale))
+
+    def _menu(
+        self, target: Target, prefs: ChatPrefs, locale: Locale
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        if not target.remote:
+            return preference_texts.menu(prefs, locale), keyboard(prefs, self.languages, locale)
+        # Another chat's settings, in its administrator's language; its own language is the
+        # one its alerts are written in.
+        language = chat_locale(self.locales.catalogues, prefs, None).language
+        text = preference_texts.menu(prefs, locale, language, manage_texts.settings_footer(locale))
+        return target.header(locale) + text, keyboard(
+            prefs, self.languages, locale, language, target
+        )
 
     async def mode(self, update: Update, context: Context) -> None:
         await self._choose(update, context, "mode", MODE_WORDS, preference_texts.MODE_TEXTS)

@@ -4,7 +4,7 @@ Telegram HTML."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -23,6 +23,22 @@ async def reply(
         await message.reply_text(
             text, parse_mode=ParseMode.HTML, reply_markup=buttons, do_quote=quote
         )
+
+
+async def ask(update: Update, text: str, placeholder: str) -> int | None:
+    """A question whose answer is typed: Telegram's apps open a reply to it at once (ForceReply,
+    https://core.telegram.org/bots/api#forcereply). Returns the question's message id, which
+    the answer will quote; None when there was no chat to ask in."""
+    message = update.effective_message
+    if message is None:
+        return None
+    asked = await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(input_field_placeholder=placeholder[:64]),
+        do_quote=False,
+    )
+    return asked.message_id
 
 
 async def edit(

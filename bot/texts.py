@@ -31,6 +31,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("alert", N_("Keyword alerts: /alert add North Korea, /alert list")),
     ("saved", N_("The articles you saved with ⭐")),
     ("digest", N_("This chat's digest, now")),
+    ("channels", N_("Your channels and groups: their topics, settings and alerts from here")),
     ("settings", N_("Delivery, digest times, time zone, quiet hours, language, alert look")),
     ("mode", N_("Alerts as they come or in digests: /mode digest")),
     ("layout", N_("How alerts look: /layout compact or /layout full")),

@@ -12,6 +12,13 @@ The wire formats stay as they were, so buttons already in chats keep working:
   sv:<article>, us:<article>, sp:<n>    save (under an alert), remove and turn pages in /saved
   stop:yes, stop:no                     /stop's confirmation
   bc:send:<draft>, bc:cancel:<draft>    an admin's /broadcast confirmation
+  ch:all                                /channels' list of chats
+  mg:<menu>, ask:<menu>, ad:<alert>     a chat's menus ("home" for the menu of menus), a menu's
+                                        typed question (a ForceReply prompt), drop an alert
+  @<chat>:<any of the above>            that button, acting on another chat: /channels shows a
+                                        channel's or group's menus in its administrator's
+                                        private chat (a channel's id, -100 and 10 digits,
+                                        takes 16 of the 64 bytes with the @ and the colon)
 """
 
 from __future__ import annotations
@@ -115,9 +122,68 @@ class BroadcastChoice:
     draft: int
 
 
-Button = (
-    TopicToggle | Setting | LatestMore | Save | Unsave | SavedPage | StopChoice | BroadcastChoice
+@dataclass(frozen=True, slots=True)
+class ChannelList:
+    """/channels' list: the channels and groups the presser administers."""
+
+    PREFIX: ClassVar[str] = "ch"
+
+
+HOME = "home"  # Manage's menu of menus
+
+
+@dataclass(frozen=True, slots=True)
+class Manage:
+    """Open one of a chat's menus, by its name (bot.managed registers them), or HOME."""
+
+    PREFIX: ClassVar[str] = "mg"
+    menu: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A menu's typed question: a ForceReply prompt whose answer the menu takes."""
+
+    PREFIX: ClassVar[str] = "ask"
+    menu: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDrop:
+    """✖ beside a keyword alert in a chat's alerts menu: by the alert's id, so a list that
+    changed meanwhile never removes another one."""
+
+    PREFIX: ClassVar[str] = "ad"
+    alert: int
+
+
+Plain = (
+    TopicToggle
+    | Setting
+    | LatestMore
+    | Save
+    | Unsave
+    | SavedPage
+    | StopChoice
+    | BroadcastChoice
+    | ChannelList
+    | Manage
+    | Ask
+    | AlertDrop
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Targeted:
+    """A button acting on `chat`, not on the chat it is shown in (whose administrator is the
+    one looking). Never nested."""
+
+    PREFIX: ClassVar[str] = "@"
+    chat: int
+    button: Plain
+
+
+Button = Plain | Targeted
 B = TypeVar("B", bound=Button)
 
 _LATEST = re.compile(
@@ -128,12 +194,15 @@ _OFFSET = re.compile(f"{_DIGITS}{{1,6}}")
 _BROADCAST = re.compile(f"(?P<action>send|cancel):(?P<draft>{_DIGITS}{{1,10}})")
 _POSITION = re.compile(f"#({_DIGITS}+)")
 _SETTING_KEYS = frozenset(key.value for key in SettingKey)
+_MENU = re.compile("[a-z]{1,8}")
+# Telegram's chat ids have at most 52 significant bits (https://core.telegram.org/bots/api#chat).
+_TARGETED = re.compile(f"@(?P<chat>-?[1-9]{_DIGITS}{{0,15}}):(?P<button>.+)", re.S)
 
 
 def encode(button: Button) -> str:
     """The callback data for a button. Raises ValueError for a value no data can carry: over
     64 bytes, or one `decode` would read differently (a topic named like a position, say)."""
-    data = f"{button.PREFIX}:{_body(button)}"
+    data = _data(button)
     if len(data.encode("utf-8")) > MAX_BYTES or decode(data) != button:
         raise ValueError(f"no callback data can carry {button!r}")
     return data
@@ -141,9 +210,11 @@ def encode(button: Button) -> str:
 
 def decode(data: str | None) -> Button | None:
     """The button that wrote this data; None for anything no current button writes."""
-    prefix, _, body = (data or "").partition(":")
-    read = _READERS.get(prefix)
-    return read(body) if read is not None else None
+    targeted = _TARGETED.fullmatch(data or "")
+    if targeted is None:
+        return _plain(data or "")
+    button = _plain(targeted["button"])
+    return None if button is None else Targeted(int(targeted["chat"]), button)
 
 
 def decode_as(data: str | None, kind: type[B]) -> B | None:
@@ -154,19 +225,29 @@ def decode_as(data: str | None, kind: type[B]) -> B | None:
 
 def pattern(kind: type[Button]) -> str:
     """What a handler's data starts with, for routing a press to it."""
-    return f"^{kind.PREFIX}:"
+    return "^@" if kind is Targeted else f"^{kind.PREFIX}:"
 
 
-def toggle(follow: bool, topic: str, vocabulary: Vocabulary) -> TopicToggle:
-    """A topic's toggle, by name, or by position when the name would not fit."""
-    return _fitting(lambda key: TopicToggle(follow, key), topic, vocabulary)
+def aimed(chat: int | None, button: Plain) -> Button:
+    """The button acting on `chat`; on the chat it is shown in when `chat` is None."""
+    return button if chat is None else Targeted(chat, button)
 
 
-def latest_more(topic: str | None, offset: int, count: int, vocabulary: Vocabulary) -> LatestMore:
+def toggle(
+    follow: bool, topic: str, vocabulary: Vocabulary, chat: int | None = None
+) -> TopicToggle:
+    """A topic's toggle, by name, or by position when the name would not fit (aimed at
+    `chat`, when it is for another chat)."""
+    return _fitting(lambda key: TopicToggle(follow, key), topic, vocabulary, chat)
+
+
+def latest_more(
+    topic: str | None, offset: int, count: int, vocabulary: Vocabulary, chat: int | None = None
+) -> LatestMore:
     """The More button of a /latest page, by the topic's name when it fits, else its position."""
     if topic is None:
         return LatestMore(None, offset, count)
-    return _fitting(lambda key: LatestMore(key, offset, count), topic, vocabulary)
+    return _fitting(lambda key: LatestMore(key, offset, count), topic, vocabulary, chat)
 
 
 def topic_named(key: str | int, vocabulary: Vocabulary) -> str | None:
@@ -177,10 +258,15 @@ def topic_named(key: str | int, vocabulary: Vocabulary) -> str | None:
     return key if key in vocabulary.names else None
 
 
-def _fitting(make: Callable[[str | int], B], topic: str, vocabulary: Vocabulary) -> B:
+P = TypeVar("P", bound=Plain)
+
+
+def _fitting(
+    make: Callable[[str | int], P], topic: str, vocabulary: Vocabulary, chat: int | None
+) -> P:
     named = make(topic)
     try:
-        encode(named)
+        encode(aimed(chat, named))
     except ValueError:
         # A position survives restarts, but points elsewhere if the operator reorders the
         # feeds file's [topics]: the press then changes the topic the redrawn menu shows.
@@ -188,7 +274,19 @@ def _fitting(make: Callable[[str | int], B], topic: str, vocabulary: Vocabulary)
     return named
 
 
-def _body(button: Button) -> str:
+def _data(button: Button) -> str:
+    if isinstance(button, Targeted):
+        return f"@{button.chat}:{_data(button.button)}"
+    return f"{button.PREFIX}:{_body(button)}"
+
+
+def _plain(data: str) -> Plain | None:
+    prefix, _, body = data.partition(":")
+    read = _READERS.get(prefix)
+    return read(body) if read is not None else None
+
+
+def _body(button: Plain) -> str:
     match button:
         case TopicToggle(follow, topic):
             return f"{'+' if follow else '-'}:{_topic_key(topic)}"
@@ -204,6 +302,12 @@ def _body(button: Button) -> str:
             return "yes" if delete else "no"
         case BroadcastChoice(send, draft):
             return f"{'send' if send else 'cancel'}:{draft}"
+        case ChannelList():
+            return "all"
+        case Manage(menu) | Ask(menu):
+            return menu
+        case AlertDrop(alert):
+            return str(alert)
 
 
 def _topic_key(topic: str | int | None) -> str:
@@ -273,7 +377,16 @@ def _read_broadcast(body: str) -> BroadcastChoice | None:
     return BroadcastChoice(match["action"] == "send", int(match["draft"]))
 
 
-_READERS: dict[str, Callable[[str], Button | None]] = {
+def _read_menu(kind: Callable[[str], Manage | Ask]) -> Callable[[str], Manage | Ask | None]:
+    return lambda body: kind(body) if _MENU.fullmatch(body) else None
+
+
+def _read_drop(body: str) -> AlertDrop | None:
+    alert = _read_article(body)  # an alert's id is a database id too
+    return None if alert is None else AlertDrop(alert)
+
+
+_READERS: dict[str, Callable[[str], Plain | None]] = {
     TopicToggle.PREFIX: _read_toggle,
     Setting.PREFIX: _read_setting,
     LatestMore.PREFIX: _read_latest,
@@ -282,4 +395,8 @@ _READERS: dict[str, Callable[[str], Button | None]] = {
     SavedPage.PREFIX: _read_page,
     StopChoice.PREFIX: _read_stop,
     BroadcastChoice.PREFIX: _read_broadcast,
+    ChannelList.PREFIX: lambda body: ChannelList() if body == "all" else None,
+    Manage.PREFIX: _read_menu(Manage),
+    Ask.PREFIX: _read_menu(Ask),
+    AlertDrop.PREFIX: _read_drop,
 }

@@ -228,6 +228,17 @@ class ForumThread:
 
 
 @dataclass(frozen=True, slots=True)
+class Prompt:
+    """A question the bot asked with a ForceReply in `chat_id` (its message `message_id`): the
+    answer goes to the menu named `menu`, acting on `target_id`."""
+
+    chat_id: int
+    message_id: int
+    target_id: int
+    menu: str
+
+
+@dataclass(frozen=True, slots=True)
 class SavedArticle:
     """An article a chat saved with the ⭐ button, as /saved lists it."""
 

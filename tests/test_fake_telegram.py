@@ -17,6 +17,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     ChatMember,
     ChatMemberUpdated,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -31,6 +32,8 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
+    filters,
 )
 
 from tests.fakes.telegram import FakeTelegram
@@ -309,6 +312,58 @@ async def test_edits_commands_and_members(bot: Bot, telegram: FakeTelegram) -> N
     assert [m.user.id for m in await bot.get_chat_administrators(-100)] == [9]
     assert (await bot.get_chat(5)).id == 5
     assert await bot.send_chat_action(5, "typing")
+
+
+async def test_administrator_lists_of_chats_the_bot_left(bot: Bot, telegram: FakeTelegram) -> None:
+    channel = -1001234567890
+    telegram.chats[channel] = {"id": channel, "type": "channel", "title": "Kyiv Daily"}
+    telegram.admins[channel] = {9, 11}
+    assert [m.user.id for m in await bot.get_chat_administrators(channel)] == [9, 11]
+    telegram.bot_membership_changes(channel, "left", chat_type="channel")
+    with pytest.raises(Forbidden, match="bot is not a member of the channel chat"):
+        await bot.get_chat_administrators(channel)
+    telegram.block(channel)
+    with pytest.raises(Forbidden, match="bot was kicked from the channel chat"):
+        await bot.send_message(channel, "still there?")
+
+
+async def test_force_reply_and_the_reply_that_quotes_it(telegram: FakeTelegram) -> None:
+    answers: asyncio.Queue[Message] = asyncio.Queue()
+
+    async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        placeholder = ForceReply(input_field_placeholder="Words")
+        await update.effective_message.reply_text("Which words?", reply_markup=placeholder)
+
+    async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await answers.put(update.effective_message)
+
+    app = ApplicationBuilder().token(telegram.token).base_url(telegram.base_url).build()
+    app.add_handler(CommandHandler("ask", ask))
+    app.add_handler(MessageHandler(filters.REPLY, answered))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling()
+        telegram.user_sends(42, "/ask")
+        question = await telegram.wait_for_message(42, containing="Which words?")
+        assert question.reply_markup == {"force_reply": True, "input_field_placeholder": "Words"}
+        telegram.user_sends(42, "North Korea", reply_to=question.message_id)
+        answer = await asyncio.wait_for(answers.get(), timeout=10)
+        assert answer.text == "North Korea" and answer.reply_to_message is not None
+        assert answer.reply_to_message.message_id == question.message_id
+        assert answer.reply_to_message.from_user is not None
+        assert answer.reply_to_message.from_user.id == telegram.bot_id
+        with pytest.raises(AssertionError, match="no message 99"):
+            telegram.user_sends(42, "to nothing", reply_to=99)
+        with pytest.raises(BadRequest, match="Can't parse reply keyboard markup"):
+            await app.bot.send_message(
+                42, "x", reply_markup=ForceReply(input_field_placeholder="w" * 65)
+            )
+        await telegram.wait_until_idle_polling()
+        await app.updater.stop()
+        await app.stop()
 
 
 async def test_raw_http_protocol(telegram: FakeTelegram) -> None:

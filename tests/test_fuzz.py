@@ -30,7 +30,7 @@ BOT = "newsbot_test_bot"
 COMMANDS = (
     "start", "help", "topics", "subscribe", "unsubscribe", "latest", "alert", "saved", "digest",
     "pause", "resume", "stop", "settings", "mode", "digest_time", "timezone", "quiet",
-    "layout", "picture", "language", "feeds", "addfeed", "removefeed",
+    "layout", "picture", "language", "feeds", "addfeed", "removefeed", "channels",
     "status", "stats", "broadcast", "nosuchcommand",
 )  # fmt: skip
 ALERT_WORDS = ("add", "list", "remove", "rm", "ADD", "")
@@ -38,6 +38,8 @@ ALERT_WORDS = ("add", "list", "remove", "rm", "ADD", "")
 PREFIXES = (
     "sv:", "us:", "sp:", "lt:", "lt::", "stop:", "bc:send:", "bc:", "tp:", "st:", "st:ly:",
     "st:lp:", "x", "",
+    "ch:", "mg:", "ask:", "ad:", "@-1001234567890:", "@-1001234567890:mg:", "@-1001234567890:tp:+:",
+    "@600001:", "@",
 )  # fmt: skip
 # Telegram's own refusals that handlers expect and handle (a double tap edits nothing).
 EXPECTED_REFUSALS = ("message is not modified",)
@@ -94,6 +96,7 @@ class Case:
     text: str | None  # a message, or None for a button press
     data: str = ""
     by_other_user: bool = False
+    replying: bool = False  # the text quotes the bot's last message, as an answer to a prompt
 
 
 # Mostly commands, where the handlers are; then button presses; some plain text.
@@ -110,6 +113,7 @@ cases = st.builds(
     text=messages,
     data=button_data,
     by_other_user=st.booleans(),
+    replying=st.booleans(),
 )
 
 
@@ -145,6 +149,9 @@ SEEDS = [
         Case("group", f"/{name} {word}")
         for name, word in (("layout", "compact"), ("picture", "small"))
     ),
+    *(Case("private", None, f"@-1001234567890:{data}") for data in ("mg:home", "ask:alerts")),
+    Case("private", None, "ch:all"),
+    Case("private", f"{MARKUP} answers", replying=True),
 ]
 
 
@@ -174,7 +181,17 @@ class Harness:
         failed, refused = len(self.failures.records), len(telegram.rejected)
         chat = self._chat(case.chat_type)
         user = chat if case.chat_type == "private" else 700_000 + abs(chat) % 100_000
-        if case.text is not None:
+        if case.text is not None and case.replying:
+            telegram.user_sends(chat, "/help", chat_type=case.chat_type, user_id=user)
+            question = await telegram.wait_for_message(chat)
+            telegram.user_sends(
+                chat,
+                case.text,
+                chat_type=case.chat_type,
+                user_id=user,
+                reply_to=question.message_id,
+            )
+        elif case.text is not None:
             telegram.user_sends(chat, case.text, chat_type=case.chat_type, user_id=user)
         else:
             # A bot message to press on: the answer to /help (its buttons do not matter,

@@ -106,3 +106,26 @@ async def test_forum_alerts_go_to_the_topic_where_the_group_subscribed(
         room.publish(story("second", "Budget passes in the other topic"))
         alert = await telegram.wait_for_message(FORUM, containing="Budget passes")
         assert alert.message_thread_id == 9
+
+
+async def test_a_chats_administrators_are_asked_once_a_minute(telegram: FakeTelegram) -> None:
+    # /channels and the menus it opens: one getChatAdministrators answers for every member.
+    now, channel = [0.0], -1001234567890
+    admins = GroupAdmins(clock=lambda: now[0])
+    telegram.chats[channel] = {"id": channel, "type": "channel", "title": "Kyiv Daily"}
+    telegram.admins[channel] = {ADMIN}
+    async with ExtBot(telegram.token, base_url=telegram.base_url) as bot:
+        assert await admins.administers(bot, channel, ADMIN)
+        assert not await admins.administers(bot, channel, MEMBER)
+        telegram.admins[channel] = {MEMBER}
+        now[0] = 59.0
+        assert await admins.administers(bot, channel, ADMIN)  # still remembered
+        now[0] = 61.0
+        assert not await admins.administers(bot, channel, ADMIN)
+        assert await admins.administers(bot, channel, MEMBER)
+        telegram.block(channel)  # the bot was removed: Telegram no longer says, nobody may
+        now[0] = 130.0
+        assert not await admins.administers(bot, channel, MEMBER)
+        telegram.unblock(channel)  # a refusal is not remembered
+        assert await admins.administers(bot, channel, MEMBER)
+    assert sum(m == "getChatAdministrators" for m, _ in telegram.calls) == 4

@@ -87,6 +87,13 @@ async def test_a_second_start_finds_the_schema_current(kind: str, tmp_path: Path
     assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def _before(revision: str) -> str:
+    """The revision a migration follows, wherever later merges put it in the chain."""
+    down = ScriptDirectory.from_config(alembic_config()).get_revision(revision).down_revision
+    assert isinstance(down, str)
+    return down
+
+
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     async with engine.connect() as connection:
         await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
@@ -98,10 +105,11 @@ async def test_link_previews_become_the_picture_and_back(kind: str, tmp_path: Pa
     """Link previews on showed the article's page beside the alert: a small picture now."""
     created = datetime(2026, 1, 1, tzinfo=UTC)
     chats = "SELECT id, {} FROM chats ORDER BY id"
+    before = _before("0012")
     async with database_url(kind, tmp_path) as url:
         engine = create_engine(url)
         try:
-            await migrate(engine, "0008")
+            await migrate(engine, before)
             async with engine.begin() as connection:
                 await connection.execute(
                     text(
@@ -115,7 +123,7 @@ async def test_link_previews_become_the_picture_and_back(kind: str, tmp_path: Pa
                 upgraded = (await connection.execute(text(chats.format("picture, layout")))).all()
                 await connection.execute(text("UPDATE chats SET picture = 'large' WHERE id = 2"))
                 await connection.commit()
-            await downgrade(engine, "0008")
+            await downgrade(engine, before)
             async with engine.connect() as connection:
                 downgraded = (await connection.execute(text(chats.format("link_previews")))).all()
         finally:

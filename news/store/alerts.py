@@ -48,6 +48,26 @@ class Alerts:
             )
             return list(rows)
 
+    async def entries(self, chat_id: int) -> list[tuple[int, str]]:
+        """The chat's alerts as (id, query), in the order /alert list numbers them."""
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(AlertRow.id, AlertRow.query)
+                .where(AlertRow.chat_id == chat_id)
+                .order_by(AlertRow.id)
+            )
+            return [(alert, query) for alert, query in rows]
+
+    async def drop(self, chat_id: int, alert_id: int) -> str | None:
+        """Remove the chat's alert with this id; None if it has none (removed already)."""
+        async with self._sessions.begin() as session:
+            removed = await session.scalar(
+                delete(AlertRow)
+                .where(AlertRow.chat_id == chat_id, AlertRow.id == alert_id)
+                .returning(AlertRow.query)
+            )
+            return removed
+
     async def remove(self, chat_id: int, position: int) -> str | None:
         """Remove the alert /alert list shows as number `position`; None if there is none."""
         if position < 1:

@@ -4,7 +4,7 @@ messages) and moved (a group became a supergroup with a new id)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,9 @@ from news.store.schema import (
     SubscriptionRow,
 )
 from news.store.states import OPEN
+
+# Chats that many people share, whose administrators may manage them from a private chat.
+SHARED_KINDS = ("channel", "group", "supergroup")
 
 # What /settings and friends may change; anything else is a programming error.
 CHANGEABLE = frozenset(
@@ -159,6 +162,16 @@ class Chats:
         async with self._sessions.begin() as session:
             # The foreign keys cascade (SQLite has them on: news.store.database).
             await session.execute(delete(ChatRow).where(ChatRow.id == chat_id))
+
+    async def shared(self, ids: Collection[int] | None = None) -> list[ChatProfile]:
+        """The channels and groups the bot is in now (active), by title; only those among
+        `ids` when given."""
+        query = select(ChatRow).where(ChatRow.active, ChatRow.kind.in_(SHARED_KINDS))
+        if ids is not None:
+            query = query.where(ChatRow.id.in_(set(ids)))
+        async with self._sessions() as session:
+            rows = await session.scalars(query.order_by(ChatRow.title, ChatRow.id))
+            return [ChatProfile(row.id, row.kind, row.title, row.language) for row in rows]
 
     async def topics(self, chat_id: int) -> set[str]:
         async with self._sessions() as session:

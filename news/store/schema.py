@@ -265,3 +265,20 @@ class SavedRow(Base):
     source: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PromptRow(Base):
+    """A ForceReply question the bot asked in a chat (`message_id` there), kept so the answer
+    reaches `target_id` (a channel managed from the private chat, say) after a restart too."""
+
+    __tablename__ = "prompts"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    target_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    menu: Mapped[str] = mapped_column(String(16))  # the menu that asked, and takes the answer
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

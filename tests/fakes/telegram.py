@@ -192,6 +192,7 @@ class FakeTelegram:
         language_code: str = "en",
         chat_title: str | None = None,
         message_thread_id: int | None = None,
+        reply_to: int | None = None,  # the id of a message in the chat that this one answers
     ) -> int:
         if user_id is None:
             user_id = chat_id if chat_type == "private" else DEFAULT_GROUP_USER
@@ -213,6 +214,14 @@ class FakeTelegram:
             message["from"] = self.users[user_id]
         if message_thread_id is not None:
             message.update(message_thread_id=message_thread_id, is_topic_message=True)
+        if reply_to is not None:
+            replied = self._messages.get((chat_id, reply_to))
+            if replied is None:
+                raise AssertionError(f"chat {chat_id} has no message {reply_to} to reply to")
+            # As Telegram sends it: the replied message once, without its own reply.
+            message["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [
@@ -472,10 +481,12 @@ class FakeTelegram:
         if sending and status in ("kicked", "left"):
             if chat_id > 0:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if status == "kicked":
+            kind = self.chats.get(chat_id, {}).get("type")
+            if kind is None:
                 kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            if status == "kicked":
                 raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
-            raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
         return chat_id
 
     def _check_flood(self, chat_id: int) -> None:
@@ -608,6 +619,14 @@ class FakeTelegram:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if "url" in button and not str(button["url"]).strip():
                     raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+        if "force_reply" in markup:
+            # https://core.telegram.org/bots/api#forcereply: force_reply is always True, the
+            # placeholder 1-64 characters.
+            placeholder = markup.get("input_field_placeholder")
+            if markup["force_reply"] is not True or (
+                placeholder is not None and not 1 <= len(str(placeholder)) <= 64
+            ):
+                raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
         return markup
 
     async def _api_sendMessage(self, params: JSON) -> JSON:
@@ -775,7 +794,8 @@ class FakeTelegram:
         return self._chat_member(self._chat_id(params), int(params.get("user_id") or 0))
 
     async def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
-        chat_id = self._chat_id(params)
+        # A chat the bot was removed from no longer answers, as sending to it does not.
+        chat_id = self._chat_id(params, sending=True)
         if chat_id > 0:
             return [self._chat_member(chat_id, chat_id)]
         return [self._chat_member(chat_id, u) for u in sorted(self.admins.get(chat_id, set()))]
