@@ -13,6 +13,7 @@ from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
+from news.store.mutes import Mutes
 from news.store.outbox import Outbox
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
@@ -32,6 +33,7 @@ class Store:
     alerts: Alerts
     saved: Saved
     held: HeldArticles
+    mutes: Mutes
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -49,6 +51,7 @@ class Store:
             Alerts(sessions),
             Saved(sessions),
             HeldArticles(sessions),
+            Mutes(sessions),
         )
 
     async def migrate(self) -> None:
