@@ -35,6 +35,7 @@ from bot.health import HealthServer
 from bot.i18n import Catalogues, ChatLocales, chat_locale
 from bot.latest import Latest
 from bot.membership import Membership
+from bot.mutes import Mutes
 from bot.pausing import Pausing
 from bot.preferences import Preferences
 from bot.respond import reply
@@ -48,11 +49,15 @@ from news import buttons
 from news.buttons import (
     BroadcastChoice,
     LatestMore,
+    MuteList,
+    MuteOutlet,
+    OutletList,
     Save,
     SavedPage,
     Setting,
     StopChoice,
     TopicToggle,
+    Unmute,
     Unsave,
 )
 from news.feedsfile import FeedsFile, parse_feeds_file
@@ -192,13 +197,15 @@ def _register_features(
     group_admins: GroupAdmins,
     wake: Callable[[], None],
 ) -> None:
-    """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
+    """/alert, /mute, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
     alerts = KeywordAlerts(store, clock, locales.of, group_admins)
+    mutes = Mutes(store, clock, locales.of, group_admins)
     saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
     pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
         "alert": alerts.alert,
+        "mute": mutes.mute,
         "saved": saved.saved,
         "latest": latest.latest,
         "digest": DigestNow(store, clock, locales.of, wake).digest,
@@ -214,6 +221,10 @@ def _register_features(
         SavedPage: saved.turn,
         LatestMore: latest.more,
         StopChoice: pausing.stop_button,
+        MuteList: mutes.press,
+        Unmute: mutes.press,
+        OutletList: mutes.press,
+        MuteOutlet: mutes.press,
     }
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))

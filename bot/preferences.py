@@ -20,9 +20,10 @@ from bot import preference_texts, texts
 from bot.chats import seen
 from bot.groups import GroupAdmins
 from bot.i18n import ChatLocales, chat_locale
+from bot.mute_texts import MUTES_LABEL
 from bot.respond import edit, reply
 from news import buttons
-from news.buttons import Setting, SettingKey
+from news.buttons import MuteList, Setting, SettingKey
 from news.locale import Locale
 from news.records import ChatMode, ChatPrefs, QuietMode
 from news.store import Store
@@ -123,6 +124,7 @@ def keyboard(prefs: ChatPrefs, languages: tuple[str, ...], locale: Locale) -> In
             button(key.LINK_PREVIEWS, "on", _(preference_texts.PREVIEWS_ON_LABEL)),
             button(key.LINK_PREVIEWS, "off", _(preference_texts.PREVIEWS_OFF_LABEL)),
         ],
+        [InlineKeyboardButton(_(MUTES_LABEL), callback_data=buttons.encode(MuteList()))],
     ]
     return InlineKeyboardMarkup(rows)
 

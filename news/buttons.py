@@ -12,6 +12,8 @@ The wire formats stay as they were, so buttons already in chats keep working:
   sv:<article>, us:<article>, sp:<n>    save (under an alert), remove and turn pages in /saved
   stop:yes, stop:no                     /stop's confirmation
   bc:send:<draft>, bc:cancel:<draft>    an admin's /broadcast confirmation
+  ml:, um:<mute>                        the chat's mutes (/mute list, /settings), unmute one
+  ol:, mo:<outlet>                      the outlets to mute, mute one (by name)
 """
 
 from __future__ import annotations
@@ -112,8 +114,51 @@ class BroadcastChoice:
     draft: int
 
 
+@dataclass(frozen=True, slots=True)
+class MuteList:
+    """Show the chat's mutes, each with its ✖ button."""
+
+    PREFIX: ClassVar[str] = "ml"
+
+
+@dataclass(frozen=True, slots=True)
+class Unmute:
+    """✖ under /mute list: the mute (its row id) goes."""
+
+    PREFIX: ClassVar[str] = "um"
+    mute: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutletList:
+    """Show the outlets, each a button that mutes it."""
+
+    PREFIX: ClassVar[str] = "ol"
+
+
+@dataclass(frozen=True, slots=True)
+class MuteOutlet:
+    """Mute the outlet of this name. A name too long for a button's data gets no button; it is
+    typed after /mute source instead (a position in a list that admins change would mute the
+    wrong outlet one day)."""
+
+    PREFIX: ClassVar[str] = "mo"
+    outlet: str
+
+
 Button = (
-    TopicToggle | Setting | LatestMore | Save | Unsave | SavedPage | StopChoice | BroadcastChoice
+    TopicToggle
+    | Setting
+    | LatestMore
+    | Save
+    | Unsave
+    | SavedPage
+    | StopChoice
+    | BroadcastChoice
+    | MuteList
+    | Unmute
+    | OutletList
+    | MuteOutlet
 )
 B = TypeVar("B", bound=Button)
 
@@ -201,6 +246,12 @@ def _body(button: Button) -> str:
             return "yes" if delete else "no"
         case BroadcastChoice(send, draft):
             return f"{'send' if send else 'cancel'}:{draft}"
+        case MuteList() | OutletList():
+            return ""
+        case Unmute(mute):
+            return str(mute)
+        case MuteOutlet(outlet):
+            return outlet
 
 
 def _topic_key(topic: str | int | None) -> str:
@@ -270,6 +321,15 @@ def _read_broadcast(body: str) -> BroadcastChoice | None:
     return BroadcastChoice(match["action"] == "send", int(match["draft"]))
 
 
+def _read_unmute(body: str) -> Unmute | None:
+    mute = _read_article(body)  # a row id, like an article's
+    return None if mute is None else Unmute(mute)
+
+
+def _read_outlet(body: str) -> MuteOutlet | None:
+    return MuteOutlet(body) if body.strip() else None
+
+
 _READERS: dict[str, Callable[[str], Button | None]] = {
     TopicToggle.PREFIX: _read_toggle,
     Setting.PREFIX: _read_setting,
@@ -279,4 +339,8 @@ _READERS: dict[str, Callable[[str], Button | None]] = {
     SavedPage.PREFIX: _read_page,
     StopChoice.PREFIX: _read_stop,
     BroadcastChoice.PREFIX: _read_broadcast,
+    MuteList.PREFIX: lambda body: MuteList() if body == "" else None,
+    Unmute.PREFIX: _read_unmute,
+    OutletList.PREFIX: lambda body: OutletList() if body == "" else None,
+    MuteOutlet.PREFIX: _read_outlet,
 }

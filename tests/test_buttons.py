@@ -16,12 +16,16 @@ from news.buttons import (
     BroadcastChoice,
     Button,
     LatestMore,
+    MuteList,
+    MuteOutlet,
+    OutletList,
     Save,
     SavedPage,
     Setting,
     SettingKey,
     StopChoice,
     TopicToggle,
+    Unmute,
     Unsave,
 )
 from news.topics import Vocabulary
@@ -43,6 +47,10 @@ values: st.SearchStrategy[Button] = st.one_of(
     st.builds(SavedPage, st.integers(min_value=0, max_value=999_999)),
     st.builds(StopChoice, st.booleans()),
     st.builds(BroadcastChoice, st.booleans(), st.integers(min_value=1, max_value=2**31 - 1)),
+    st.just(MuteList()),
+    st.just(OutletList()),
+    st.builds(Unmute, articles),
+    st.builds(MuteOutlet, st.text(min_size=1, max_size=40).filter(str.strip)),
 )
 
 
@@ -59,7 +67,10 @@ def test_what_is_written_reads_back_the_same_or_is_refused(button: Button) -> No
     assert buttons.decode_as(data, type(button)) == button
 
 
-@given(st.text(max_size=80) | st.sampled_from(("tp:", "st:", "lt:", "sv:", "bc:", "stop:")))
+@given(
+    st.text(max_size=80)
+    | st.sampled_from(("tp:", "st:", "lt:", "sv:", "bc:", "stop:", "ml:", "um:", "ol:", "mo:"))
+)
 def test_any_string_reads_as_a_button_or_nothing(data: str) -> None:
     decoded = buttons.decode(data)
     assert decoded is None or buttons.decode(buttons.encode(decoded)) == decoded
@@ -67,7 +78,8 @@ def test_any_string_reads_as_a_button_or_nothing(data: str) -> None:
 
 @given(st.text(max_size=80))
 def test_any_string_after_a_known_prefix_never_raises(rest: str) -> None:
-    for prefix in ("tp:+:", "tp:-:", "st:mode:", "lt:", "lt:World:", "sv:", "us:", "sp:", "bc:"):
+    for prefix in ("tp:+:", "tp:-:", "st:mode:", "lt:", "lt:World:", "sv:", "us:", "sp:", "bc:",
+                   "um:", "mo:", "ml:", "ol:"):  # fmt: skip
         buttons.decode(prefix + rest)
 
 
@@ -90,6 +102,11 @@ def test_any_string_after_a_known_prefix_never_raises(rest: str) -> None:
         ("stop:no", StopChoice(False)),
         ("bc:send:42", BroadcastChoice(True, 42)),
         ("bc:cancel:42", BroadcastChoice(False, 42)),
+        ("ml:", MuteList()),
+        ("um:7", Unmute(7)),
+        ("ol:", OutletList()),
+        ("mo:BBC News", MuteOutlet("BBC News")),
+        ("mo:Українська правда", MuteOutlet("Українська правда")),
     ],
 )
 def test_the_formats_buttons_in_chats_already_carry(data: str, button: Button) -> None:
@@ -103,7 +120,7 @@ def test_the_formats_buttons_in_chats_already_carry(data: str, button: Button) -
         "tp:x:Politics", "tp:+:", "tp:", "st:zz:1", "st:mode:", "lt:World:10:0", "lt:World:10:21",
         "lt:World:1021:5", "lt:World:x:5", "lt:" + "x" * 61 + ":0:5", "sv:", "sv:-1",
         "sv:9223372036854775808", "sv:١٢", "sp:1234567", "stop:maybe", "bc:send:", "bc:drop:1",
-        "zz:garbage", "x", "", None,
+        "ml:x", "ol:1", "um:", "um:x", "mo:", "mo: ", "zz:garbage", "x", "", None,
     ],
 )  # fmt: skip
 def test_forged_and_stale_data_reads_as_nothing(forged: str | None) -> None:
