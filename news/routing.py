@@ -182,6 +182,12 @@ def audience(
     in the order the chats wrote them; `mutes`: of the chats that may follow their topics."""
     hits: list[Hit] = []
     silenced: set[tuple[int, int]] = set()
+    # Many chats mute the same words or outlet: each distinct mute is matched once per article,
+    # its query parsed once per batch.
+    muting: dict[tuple[MuteKind, str], list[int]] = {}
+    for mute in mutes:
+        muting.setdefault((mute.kind, mute.value), []).append(mute.chat_id)
+    rules = [(_rule(kind, value, outlet), chats) for (kind, value), chats in muting.items()]
     for article_id, article in articles.items():
         words = words_of(article.title, article.key_points, article.summary)
         reached: set[int] = set()
@@ -189,11 +195,9 @@ def audience(
             if alert.chat_id not in reached and match(_query(alert.query), words) is not None:
                 reached.add(alert.chat_id)
                 hits.append(Hit(alert.chat_id, article_id, alert.query, first_state(alert.mode)))
-        silenced.update(
-            (mute.chat_id, article_id)
-            for mute in mutes
-            if mute.chat_id not in reached and muted(words, outlet, (mute,))
-        )
+        for rule, chats in rules:
+            if _hits(rule, words):
+                silenced.update((chat, article_id) for chat in chats if chat not in reached)
     return Audience(hits=tuple(hits), followed=tuple(articles), muted=frozenset(silenced))
 
 
@@ -208,13 +212,19 @@ def muted(words: ArticleWords, outlet: str, mutes: Iterable[Mute]) -> bool:
     same keyword alert would, a source mute names its outlet (case and spacing aside). The same
     rule stops the alert at ingest, the held article when its digest is made, and the headline
     in /latest."""
-    for mute in mutes:
-        if mute.kind is MuteKind.SOURCE:
-            if same_outlet(mute.value, outlet):
-                return True
-        elif match(_query(mute.value), words) is not None:
-            return True
-    return False
+    return any(_hits(_rule(mute.kind, mute.value, outlet), words) for mute in mutes)
+
+
+def _rule(kind: MuteKind, value: str, outlet: str) -> Query | bool:
+    """A mute for articles of `outlet`: the query its words must match, or whether it silences
+    them all (a source mute: its outlet, case and spacing aside)."""
+    if kind is MuteKind.SOURCE:
+        return same_outlet(value, outlet)
+    return _query(value)
+
+
+def _hits(rule: Query | bool, words: ArticleWords) -> bool:
+    return rule if isinstance(rule, bool) else match(rule, words) is not None
 
 
 @lru_cache(maxsize=4096)
