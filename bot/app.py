@@ -38,6 +38,7 @@ from bot.i18n import Catalogues, ChatLocales, chat_locale
 from bot.latest import Latest
 from bot.managed import ChatMenu, Manager
 from bot.membership import Membership
+from bot.mutes import Mutes
 from bot.pausing import Pausing
 from bot.preferences import Preferences
 from bot.respond import reply
@@ -52,12 +53,16 @@ from news.buttons import (
     BroadcastChoice,
     ChannelList,
     LatestMore,
+    MuteList,
+    MuteOutlet,
+    OutletList,
     Save,
     SavedPage,
     Setting,
     StopChoice,
     Targeted,
     TopicToggle,
+    Unmute,
     Unsave,
 )
 from news.feedsfile import FeedsFile, parse_feeds_file
@@ -207,14 +212,16 @@ def _register_features(
     group_admins: GroupAdmins,
     wake: Callable[[], None],
 ) -> list[ChatMenu]:
-    """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons; returns the
-    menus (keyword alerts, /latest)."""
+    """/alert, /mute, /saved, /latest, /digest, /pause, /resume, /stop and their buttons; returns
+    the menus (keyword alerts, /latest)."""
     alerts = KeywordAlerts(store, clock, locales.of, group_admins)
+    mutes = Mutes(store, clock, locales.of, group_admins)
     saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
     pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
         "alert": alerts.alert,
+        "mute": mutes.mute,
         "saved": saved.saved,
         "latest": latest.latest,
         "digest": DigestNow(store, clock, locales.of, wake).digest,
@@ -230,6 +237,10 @@ def _register_features(
         SavedPage: saved.turn,
         LatestMore: latest.more,
         StopChoice: pausing.stop_button,
+        MuteList: mutes.press,
+        Unmute: mutes.press,
+        OutletList: mutes.press,
+        MuteOutlet: mutes.press,
     }
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))

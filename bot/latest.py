@@ -1,4 +1,5 @@
-"""/latest [topic] [n]: the newest headlines, n at a time, with a More button for the next page.
+"""/latest [topic] [n]: the newest headlines, n at a time, with a More button for the next page;
+what the chat muted is left out.
 
 The button carries everything the next page needs (news.buttons.LatestMore), so it works after a
 restart and needs no state in memory. The same pages open from a channel's or group's menus in
@@ -17,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import manage_texts, texts
-from bot.respond import reply
+from bot.respond import chat_id, reply
 from bot.target import Target
 from news import buttons
 from news.buttons import LATEST_MAX_COUNT, LATEST_MAX_OFFSET, LatestMore, Plain
@@ -93,7 +94,9 @@ class Latest:
         """A new message in the chat, quoting nothing: a reply to /latest, or the page after a
         button press; headed with the chat's name when it is for another chat."""
         # One more than shown: whether a More button makes sense, without a count query.
-        found = await self.store.articles.latest(asked.topic, limit=asked.count + 1, offset=offset)
+        found = await self.store.articles.latest(
+            asked.topic, limit=asked.count + 1, offset=offset, chat=chat_id(update)
+        )
         shown = found[: asked.count]
         if not shown:
             text = texts.no_headlines(locale, asked.topic, more=offset > 0)

@@ -22,10 +22,11 @@ from bot import manage_texts, preference_texts, texts
 from bot.chats import seen
 from bot.groups import GroupAdmins
 from bot.i18n import ChatLocales, chat_locale
+from bot.mute_texts import MUTES_LABEL
 from bot.respond import edit, reply
 from bot.target import Target
 from news import buttons
-from news.buttons import Plain, Setting, SettingKey
+from news.buttons import MuteList, Plain, Setting, SettingKey
 from news.locale import Locale
 from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
 from news.store import Store
@@ -159,6 +160,7 @@ def keyboard(
             button(key.PICTURE, Picture.SMALL, _(preference_texts.PICTURE_SMALL_LABEL)),
             button(key.PICTURE, Picture.LARGE, _(preference_texts.PICTURE_LARGE_LABEL)),
         ],
+        [InlineKeyboardButton(_(MUTES_LABEL), callback_data=buttons.encode(MuteList()))],
     ]
     back = target.back(locale) if target is not None else []
     return InlineKeyboardMarkup([*rows, *back])

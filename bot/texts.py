@@ -1,6 +1,7 @@
 """What the bot says in chat, as Telegram HTML, in the chat's language: the commands' answers,
 /topics, /latest, /saved and /digest (/settings and its commands: bot/preference_texts.py,
-/alert: bot/alert_texts.py, /pause and /stop: bot/pause_texts.py, admins: bot/admin_texts.py).
+/alert: bot/alert_texts.py, /mute: bot/mute_texts.py, /pause and /stop: bot/pause_texts.py,
+admins: bot/admin_texts.py).
 
 Each text is an English msgid marked with `_()` and translated through the chat's Locale
 (docs/translations.md); everything user- or feed-supplied is escaped and passed in through
@@ -29,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("unsubscribe", N_("Stop following a topic: /unsubscribe Politics")),
     ("latest", N_("The newest headlines: /latest, /latest World 10")),
     ("alert", N_("Keyword alerts: /alert add North Korea, /alert list")),
+    ("mute", N_("Never see a word or an outlet again: /mute Chelsea, /mute list")),
     ("saved", N_("The articles you saved with ⭐")),
     ("digest", N_("This chat's digest, now")),
     ("channels", N_("Your channels and groups: their topics, settings and alerts from here")),

@@ -19,6 +19,8 @@ The wire formats stay as they were, so buttons already in chats keep working:
                                         channel's or group's menus in its administrator's
                                         private chat (a channel's id, -100 and 10 digits,
                                         takes 16 of the 64 bytes with the @ and the colon)
+  ml:, um:<mute>                        the chat's mutes (/mute list, /settings), unmute one
+  ol:, mo:<outlet>                      the outlets to mute, mute one (by name)
 """
 
 from __future__ import annotations
@@ -157,6 +159,38 @@ class AlertDrop:
     alert: int
 
 
+@dataclass(frozen=True, slots=True)
+class MuteList:
+    """Show the chat's mutes, each with its ✖ button."""
+
+    PREFIX: ClassVar[str] = "ml"
+
+
+@dataclass(frozen=True, slots=True)
+class Unmute:
+    """✖ under /mute list: the mute (its row id) goes."""
+
+    PREFIX: ClassVar[str] = "um"
+    mute: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutletList:
+    """Show the outlets, each a button that mutes it."""
+
+    PREFIX: ClassVar[str] = "ol"
+
+
+@dataclass(frozen=True, slots=True)
+class MuteOutlet:
+    """Mute the outlet of this name. A name too long for a button's data gets no button; it is
+    typed after /mute source instead (a position in a list that admins change would mute the
+    wrong outlet one day)."""
+
+    PREFIX: ClassVar[str] = "mo"
+    outlet: str
+
+
 Plain = (
     TopicToggle
     | Setting
@@ -170,6 +204,10 @@ Plain = (
     | Manage
     | Ask
     | AlertDrop
+    | MuteList
+    | Unmute
+    | OutletList
+    | MuteOutlet
 )
 
 
@@ -308,6 +346,12 @@ def _body(button: Plain) -> str:
             return menu
         case AlertDrop(alert):
             return str(alert)
+        case MuteList() | OutletList():
+            return ""
+        case Unmute(mute):
+            return str(mute)
+        case MuteOutlet(outlet):
+            return outlet
 
 
 def _topic_key(topic: str | int | None) -> str:
@@ -386,6 +430,15 @@ def _read_drop(body: str) -> AlertDrop | None:
     return None if alert is None else AlertDrop(alert)
 
 
+def _read_unmute(body: str) -> Unmute | None:
+    mute = _read_article(body)  # a row id, like an article's
+    return None if mute is None else Unmute(mute)
+
+
+def _read_outlet(body: str) -> MuteOutlet | None:
+    return MuteOutlet(body) if body.strip() else None
+
+
 _READERS: dict[str, Callable[[str], Plain | None]] = {
     TopicToggle.PREFIX: _read_toggle,
     Setting.PREFIX: _read_setting,
@@ -399,4 +452,8 @@ _READERS: dict[str, Callable[[str], Plain | None]] = {
     Manage.PREFIX: _read_menu(Manage),
     Ask.PREFIX: _read_menu(Ask),
     AlertDrop.PREFIX: _read_drop,
+    MuteList.PREFIX: lambda body: MuteList() if body == "" else None,
+    Unmute.PREFIX: _read_unmute,
+    OutletList.PREFIX: lambda body: OutletList() if body == "" else None,
+    MuteOutlet.PREFIX: _read_outlet,
 }

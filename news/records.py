@@ -58,6 +58,7 @@ class DeliveryState(StrEnum):
 
     pending -> sending -> sent | failed | skipped (the chat paused) | held (quiet hours)
     held (for a digest) -> bundled (into one) -> sent with the digest
+    held -> skipped (the chat muted the article before its digest was made)
     """
 
     PENDING = "pending"

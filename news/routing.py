@@ -6,13 +6,14 @@ returns plans, so tests/test_routing.py checks every rule without a database or 
 
   poll      changed(): which entries are worth reading; plan(): what to store, what may alert
   ingest    alerted(): the new articles that alert; audience(): who receives them, by which rule
+  mutes     muted(): whether a chat's mutes keep an article from it (ingest, digests, /latest)
   sender    verdict(): send, send silently, hold for the digest, or skip
   digests   due_reason(): why a chat's held articles go out now, or None
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -20,7 +21,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from news.article import edit_hash, is_fresh
-from news.keywords import Query, article_words, match, parse_query
+from news.keywords import ArticleWords, Query, article_words, match, parse_query
+from news.mutes import Mute, MuteKind, same_outlet
 from news.records import (
     ChatMode,
     ChatPrefs,
@@ -158,26 +160,71 @@ class Audience:
     earlier rule reached is not reached again by a later one.
 
     1. keyword hits: first, so an article a chat gets by both is sent once and names the alert;
+       a chat's mutes do not stop them (the chat asked for those words);
     2. the followers of the articles' topics (`followed`), which the store expands in SQL, each
-       row in first_state() of the chat's mode.
+       row in first_state() of the chat's mode, except the (chat, article) pairs in `muted`:
+       a chat's mutes keep an article from it by any topic.
     Only chats that take alerts now (active, not paused) are asked about.
     """
 
     hits: tuple[Hit, ...]
     followed: tuple[int, ...]  # article ids
+    muted: frozenset[tuple[int, int]] = frozenset()  # (chat id, article id)
 
 
-def audience(articles: Mapping[int, NewArticle], alerts: Sequence[KeywordAlert]) -> Audience:
-    """`articles`: alerted() ones by id; `alerts`: in the order the chats wrote them."""
+def audience(
+    articles: Mapping[int, NewArticle],
+    alerts: Sequence[KeywordAlert],
+    mutes: Sequence[Mute] = (),
+    outlet: str = "",
+) -> Audience:
+    """`articles`: alerted() ones by id, all from one feed, published by `outlet`; `alerts`:
+    in the order the chats wrote them; `mutes`: of the chats that may follow their topics."""
     hits: list[Hit] = []
+    silenced: set[tuple[int, int]] = set()
+    # Many chats mute the same words or outlet: each distinct mute is matched once per article,
+    # its query parsed once per batch.
+    muting: dict[tuple[MuteKind, str], list[int]] = {}
+    for mute in mutes:
+        muting.setdefault((mute.kind, mute.value), []).append(mute.chat_id)
+    rules = [(_rule(kind, value, outlet), chats) for (kind, value), chats in muting.items()]
     for article_id, article in articles.items():
-        words = article_words((article.title, *article.key_points, article.summary))
+        words = words_of(article.title, article.key_points, article.summary)
         reached: set[int] = set()
         for alert in alerts:
             if alert.chat_id not in reached and match(_query(alert.query), words) is not None:
                 reached.add(alert.chat_id)
                 hits.append(Hit(alert.chat_id, article_id, alert.query, first_state(alert.mode)))
-    return Audience(hits=tuple(hits), followed=tuple(articles))
+        for rule, chats in rules:
+            if _hits(rule, words):
+                silenced.update((chat, article_id) for chat in chats if chat not in reached)
+    return Audience(hits=tuple(hits), followed=tuple(articles), muted=frozenset(silenced))
+
+
+def words_of(title: str, key_points: Sequence[str], summary: str) -> ArticleWords:
+    """What keyword alerts and words mutes look for in an article: its headline, key points
+    and summary, each a separate text (no phrase spans two of them)."""
+    return article_words((title, *key_points, summary))
+
+
+def muted(words: ArticleWords, outlet: str, mutes: Iterable[Mute]) -> bool:
+    """Whether a chat's mutes keep an article from it: a words mute matches it exactly as the
+    same keyword alert would, a source mute names its outlet (case and spacing aside). The same
+    rule stops the alert at ingest, the held article when its digest is made, and the headline
+    in /latest."""
+    return any(_hits(_rule(mute.kind, mute.value, outlet), words) for mute in mutes)
+
+
+def _rule(kind: MuteKind, value: str, outlet: str) -> Query | bool:
+    """A mute for articles of `outlet`: the query its words must match, or whether it silences
+    them all (a source mute: its outlet, case and spacing aside)."""
+    if kind is MuteKind.SOURCE:
+        return same_outlet(value, outlet)
+    return _query(value)
+
+
+def _hits(rule: Query | bool, words: ArticleWords) -> bool:
+    return rule if isinstance(rule, bool) else match(rule, words) is not None
 
 
 @lru_cache(maxsize=4096)

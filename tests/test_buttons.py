@@ -20,6 +20,9 @@ from news.buttons import (
     ChannelList,
     LatestMore,
     Manage,
+    MuteList,
+    MuteOutlet,
+    OutletList,
     Plain,
     Save,
     SavedPage,
@@ -28,6 +31,7 @@ from news.buttons import (
     StopChoice,
     Targeted,
     TopicToggle,
+    Unmute,
     Unsave,
 )
 from news.topics import Vocabulary
@@ -54,6 +58,10 @@ plain: st.SearchStrategy[Plain] = st.one_of(
     st.builds(Manage, menus),
     st.builds(Ask, menus),
     st.builds(AlertDrop, articles),
+    st.just(MuteList()),
+    st.just(OutletList()),
+    st.builds(Unmute, articles),
+    st.builds(MuteOutlet, st.text(min_size=1, max_size=40).filter(str.strip)),
 )
 # Telegram's chat ids: users up to 2^40, groups -1..-10^12, channels and supergroups -100...
 chats = st.integers(min_value=-(2**52), max_value=2**52).filter(lambda chat: chat != 0)
@@ -75,7 +83,10 @@ def test_what_is_written_reads_back_the_same_or_is_refused(button: Button) -> No
     assert buttons.decode_as(data, type(button)) == button
 
 
-@given(st.text(max_size=80) | st.sampled_from(("tp:", "st:", "lt:", "sv:", "bc:", "stop:")))
+@given(
+    st.text(max_size=80)
+    | st.sampled_from(("tp:", "st:", "lt:", "sv:", "bc:", "stop:", "ml:", "um:", "ol:", "mo:"))
+)
 def test_any_string_reads_as_a_button_or_nothing(data: str) -> None:
     decoded = buttons.decode(data)
     assert decoded is None or buttons.decode(buttons.encode(decoded)) == decoded
@@ -83,7 +94,8 @@ def test_any_string_reads_as_a_button_or_nothing(data: str) -> None:
 
 @given(st.text(max_size=80))
 def test_any_string_after_a_known_prefix_never_raises(rest: str) -> None:
-    for prefix in ("tp:+:", "tp:-:", "st:mode:", "lt:", "lt:World:", "sv:", "us:", "sp:", "bc:"):
+    for prefix in ("tp:+:", "tp:-:", "st:mode:", "lt:", "lt:World:", "sv:", "us:", "sp:", "bc:",
+                   "um:", "mo:", "ml:", "ol:"):  # fmt: skip
         buttons.decode(prefix + rest)
 
 
@@ -113,6 +125,11 @@ def test_any_string_after_a_known_prefix_never_raises(rest: str) -> None:
         ("@-1001234567890:tp:+:Politics", Targeted(-1001234567890, TopicToggle(True, "Politics"))),
         ("@-42:st:lang:uk", Targeted(-42, Setting(SettingKey.LANGUAGE, "uk"))),
         ("@-1001234567890:mg:home", Targeted(-1001234567890, Manage("home"))),
+        ("ml:", MuteList()),
+        ("um:7", Unmute(7)),
+        ("ol:", OutletList()),
+        ("mo:BBC News", MuteOutlet("BBC News")),
+        ("mo:Українська правда", MuteOutlet("Українська правда")),
     ],
 )
 def test_the_formats_buttons_in_chats_already_carry(data: str, button: Button) -> None:
@@ -129,6 +146,7 @@ def test_the_formats_buttons_in_chats_already_carry(data: str, button: Button) -
         "zz:garbage", "x", "", None, "ch:", "ch:list", "mg:", "mg:Home", "mg:toolongname",
         "ask:", "ad:x", "@", "@-100:", "@-100:zz:1", "@x:mg:home", "@-0:mg:home", "@0:mg:home",
         "@-01:mg:home", "@-12345678901234567:mg:home", "@-1:@-2:mg:home", "@-1:mg:home:",
+        "ml:x", "ol:1", "um:", "um:x", "mo:", "mo: ", "zz:garbage", "x", "", None,
     ],
 )  # fmt: skip
 def test_forged_and_stale_data_reads_as_nothing(forged: str | None) -> None:

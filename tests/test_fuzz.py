@@ -28,18 +28,21 @@ pytestmark = pytest.mark.slow
 
 BOT = "newsbot_test_bot"
 COMMANDS = (
-    "start", "help", "topics", "subscribe", "unsubscribe", "latest", "alert", "saved", "digest",
+    "start", "help", "topics", "subscribe", "unsubscribe", "latest", "alert", "mute", "saved",
+    "digest",
     "pause", "resume", "stop", "settings", "mode", "digest_time", "timezone", "quiet",
     "layout", "picture", "language", "feeds", "addfeed", "removefeed", "channels",
     "status", "stats", "broadcast", "nosuchcommand",
 )  # fmt: skip
 ALERT_WORDS = ("add", "list", "remove", "rm", "ADD", "")
+MUTE_WORDS = ("source", "SOURCE", '"list"', "Test feed", "Tset feed")
 # Every button prefix the bot makes, and some it does not.
 PREFIXES = (
     "sv:", "us:", "sp:", "lt:", "lt::", "stop:", "bc:send:", "bc:", "tp:", "st:", "st:ly:",
     "st:lp:", "x", "",
     "ch:", "mg:", "ask:", "ad:", "@-1001234567890:", "@-1001234567890:mg:", "@-1001234567890:tp:+:",
     "@600001:", "@",
+    "ml:", "um:", "ol:", "mo:", "mo:Test feed",
 )  # fmt: skip
 # Telegram's own refusals that handlers expect and handle (a double tap edits nothing).
 EXPECTED_REFUSALS = ("message is not modified",)
@@ -50,7 +53,19 @@ pieces = st.sampled_from([*list("<>&;\"'#/-_ ab\n"), "<b>", "</i>", "&amp;", "&#
 hostile = st.lists(pieces | st.characters(), min_size=1, max_size=20).map("".join)
 numbers = st.integers(min_value=-(2**70), max_value=2**70).map(str)
 words = st.sampled_from(
-    (*ALERT_WORDS, "World", "politics", "5", "20", "1h", "-sport", '"Kim', "compact", "large")
+    (
+        *ALERT_WORDS,
+        *MUTE_WORDS,
+        "World",
+        "politics",
+        "5",
+        "20",
+        "1h",
+        "-sport",
+        '"Kim',
+        "compact",
+        "large",
+    )
 )
 
 
@@ -133,6 +148,20 @@ MARKUP = '<b>&amp; "x" <i'
 SEEDS = [
     *(Case(kind, f"/{name} {MARKUP}") for name in COMMANDS for kind in ("private", "group")),
     *(Case("private", f"/alert {action} {MARKUP}") for action in ("add", "remove", "list")),
+    *(
+        Case(kind, f"/mute {rest}")
+        for rest in (
+            MARKUP,
+            '"list"',
+            "source",
+            f"source {MARKUP}",
+            "source Test feed",
+            "list",
+            "remove 1",
+            f"remove {MARKUP}",
+        )
+        for kind in ("private", "group")
+    ),
     Case("private", f"/latest {MARKUP} 5"),
     *(
         Case(kind, None, f"{prefix}{MARKUP}")
@@ -152,6 +181,7 @@ SEEDS = [
     *(Case("private", None, f"@-1001234567890:{data}") for data in ("mg:home", "ask:alerts")),
     Case("private", None, "ch:all"),
     Case("private", f"{MARKUP} answers", replying=True),
+    *(Case("private", None, data) for data in ("ml:", "ol:", "um:1", "mo:Test feed")),
 ]
 
 

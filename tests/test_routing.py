@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from news.article import edit_hash
 from news.identity import entry_identity
 from news.keywords import article_words, match, parse_query
+from news.mutes import Mute, MuteKind
 from news.records import (
     ChatMode,
     ChatPrefs,
@@ -34,8 +35,10 @@ from news.routing import (
     changed,
     due_reason,
     first_state,
+    muted,
     plan,
     verdict,
+    words_of,
 )
 from news.timing import Quiet, next_slot
 
@@ -304,3 +307,71 @@ def test_each_chat_is_reached_once_per_article(queries: list[str], texts: list[s
                 h.matched for h in reach.hits if (h.chat_id, h.article_id) == (chat, article_id)
             ]
             assert hits == matching[:1]  # reached once, named by its first alert that matched
+
+
+# ------------------------------------------------------------------------------------ mutes
+
+WORDS_MUTES = ["chelsea", '"premier league"', "football -ukraine", "київ", "kim press"]
+TEXTS = [
+    "Chelsea beat Arsenal in the Premier League",
+    "Ukraine's football team wins",
+    "Kim met the press in Київ",
+    "Chelseas fans march",  # a different word: no mute matches inside it
+    "Parliament passes the budget",
+]
+mute_lists = st.lists(
+    st.builds(
+        lambda chat, kind, value: Mute(0, chat, kind, value),
+        st.integers(1, 4),
+        st.sampled_from(MuteKind),
+        st.sampled_from([*WORDS_MUTES, "BBC News", "bbc  news", "Other Times"]),
+    ),
+    max_size=8,
+)
+OUTLETS = st.sampled_from(["BBC News", "Other Times", "Example"])
+
+
+@given(st.sampled_from(WORDS_MUTES), st.sampled_from(TEXTS), OUTLETS)
+def test_a_words_mute_silences_exactly_what_the_same_keyword_alert_would_bring(
+    query: str, text: str, outlet: str
+) -> None:
+    words = words_of(text, (), "")
+    silenced = muted(words, outlet, [Mute(1, 1, MuteKind.WORDS, query)])
+    assert silenced == (match(parse_query(query), words) is not None)
+
+
+@given(st.sampled_from(["BBC News", "bbc news", "BBC  NEWS", "Other Times"]), OUTLETS)
+def test_a_source_mute_silences_its_outlet_only_in_any_case(name: str, outlet: str) -> None:
+    words = words_of("BBC News reports on Other Times", (), "")  # the words do not count
+    silenced = muted(words, outlet, [Mute(1, 1, MuteKind.SOURCE, name)])
+    assert silenced == (" ".join(name.casefold().split()) == outlet.casefold())
+
+
+@given(mute_lists, st.lists(st.sampled_from(TEXTS), min_size=1, max_size=4), OUTLETS)
+def test_mutes_keep_articles_from_their_own_chat_by_topic_and_never_stop_a_keyword_hit(
+    mutes: list[Mute], texts: list[str], outlet: str
+) -> None:
+    alerts = [
+        KeywordAlert(1, "chelsea", ChatMode.INSTANT),
+        KeywordAlert(3, "budget", ChatMode.DIGEST),
+    ]
+    articles = {n: article(str(n), text) for n, text in enumerate(texts)}
+    reach = audience(articles, alerts, mutes, outlet)
+    hit = {(h.chat_id, h.article_id) for h in reach.hits}
+    assert reach.followed == tuple(articles)
+    assert reach.hits == audience(articles, alerts).hits  # mutes change no keyword hit
+    assert not hit & reach.muted  # a hit is never muted: the chat asked for those words
+    for article_id, story in articles.items():
+        words = words_of(story.title, story.key_points, story.summary)
+        for chat in range(1, 5):
+            own = [m for m in mutes if m.chat_id == chat]
+            expected = muted(words, outlet, own) and (chat, article_id) not in hit
+            assert ((chat, article_id) in reach.muted) == expected
+
+
+def test_a_muted_article_still_reaches_a_chat_by_its_keyword_alert() -> None:
+    story = article("a", "Chelsea agrees a transfer fee")
+    mutes = [Mute(1, 7, MuteKind.WORDS, "chelsea"), Mute(2, 8, MuteKind.WORDS, "chelsea")]
+    reach = audience({10: story}, [KeywordAlert(7, "transfer", ChatMode.INSTANT)], mutes, "X")
+    assert [(h.chat_id, h.matched) for h in reach.hits] == [(7, "transfer")]
+    assert reach.muted == {(8, 10)}

@@ -13,6 +13,7 @@ from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
+from news.store.mutes import Mutes
 from news.store.outbox import Outbox
 from news.store.prompts import Prompts
 from news.store.saved import Saved
@@ -34,6 +35,7 @@ class Store:
     saved: Saved
     held: HeldArticles
     prompts: Prompts
+    mutes: Mutes
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -52,6 +54,7 @@ class Store:
             Saved(sessions),
             HeldArticles(sessions),
             Prompts(sessions),
+            Mutes(sessions),
         )
 
     async def migrate(self) -> None:

@@ -7,14 +7,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news import routing
+from news.mutes import Mute
 from news.records import Article, NewArticle
 from news.routing import Known, Plan
 from news.steps import NO_STEPS, StepTimer
 from news.store import ingest
+from news.store.mutes import of_chat
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import (
     ArticleRow,
@@ -42,7 +44,8 @@ class Articles:
 
         Remember what the feed listed, store edits in place, insert the new articles, then
         queue the alerts of those news.routing.alerted() picks for news.routing.audience():
-        keyword hits, then the followers of their topics (one INSERT ... SELECT).
+        keyword hits, then the followers of their topics but for the chats that muted the
+        article (one INSERT ... SELECT).
         """
         async with self._sessions.begin() as session:
             with steps("ingest.mark_seen"):
@@ -58,12 +61,15 @@ class Articles:
             alert = routing.alerted(plan, ids, copies)
             deliveries = 0
             if alert:
+                with steps("ingest.mutes"):
+                    mutes = await ingest.mutes(session, alert.values(), now)
+                    outlet = await ingest.outlet(session, feed_id) if mutes else ""
                 with steps("ingest.keywords"):
                     alerts = await ingest.keyword_alerts(session, now)
-                    reach = routing.audience(alert, alerts)
+                    reach = routing.audience(alert, alerts, mutes, outlet)
                     deliveries += await ingest.enqueue_hits(session, reach.hits, now)
                 with steps("ingest.enqueue"):
-                    deliveries += await ingest.enqueue(session, reach.followed, now)
+                    deliveries += await ingest.enqueue(session, reach.followed, now, reach.muted)
         stored = tuple(a for a in plan.new if a.identity in ids)
         return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)
 
@@ -80,16 +86,16 @@ class Articles:
             return int(getattr(result, "rowcount", 0) or 0)
 
     async def latest(
-        self, topic: str | None = None, limit: int = 5, offset: int = 0
+        self, topic: str | None = None, limit: int = 5, offset: int = 0, *, chat: int | None = None
     ) -> list[Article]:
-        """The newest articles (on a topic), `offset` skipped: /latest and its More button."""
+        """The newest articles (on a topic), `offset` skipped: /latest and its More button.
+        For a `chat`, those it muted are left out (news.routing.muted()), and `offset` counts
+        what that chat is shown."""
         newest = func.coalesce(ArticleRow.published_at, ArticleRow.discovered_at)
         query = (
             select(ArticleRow, outlet_column(), FeedRow.url)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .order_by(newest.desc(), ArticleRow.id.desc())
-            .offset(max(0, offset))
-            .limit(limit)
         )
         if topic is not None:
             query = query.where(
@@ -98,10 +104,40 @@ class Articles:
                 )
             )
         async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
-            return await articles_from_rows(
-                session, [(row, title, url) for row, title, url in rows]
-            )
+            mutes = await of_chat(session, chat) if chat is not None else []
+            if mutes:
+                rows = await _unmuted(session, query, mutes, max(0, offset) + limit)
+                rows = rows[max(0, offset) :]
+            else:
+                page = query.offset(max(0, offset)).limit(limit)
+                rows = [(row, title, url) for row, title, url in await session.execute(page)]
+            return await articles_from_rows(session, rows)
+
+
+# Muted headlines are dropped after reading, so a page may need more rows than it shows; a chat
+# that muted nearly everything gets a short page rather than a scan of the whole table.
+_SCAN_CHUNK = 200
+_SCAN_MOST = 5000
+Listed = tuple[ArticleRow, str | None, str]  # an article, its outlet column, its feed's URL
+
+
+async def _unmuted(
+    session: AsyncSession,
+    query: Select[ArticleRow, str | None, str],
+    mutes: Sequence[Mute],
+    wanted: int,
+) -> list[Listed]:
+    """The first `wanted` rows of `query` that the chat's mutes let through, in its order."""
+    kept: list[Listed] = []
+    for start in range(0, _SCAN_MOST, _SCAN_CHUNK):
+        chunk = (await session.execute(query.offset(start).limit(_SCAN_CHUNK))).all()
+        for article, outlet, url in chunk:
+            words = routing.words_of(article.title, article.key_points, article.summary)
+            if not routing.muted(words, outlet_name(outlet, url), mutes):
+                kept.append((article, outlet, url))
+        if len(kept) >= wanted or len(chunk) < _SCAN_CHUNK:
+            break
+    return kept[:wanted]
 
 
 async def articles_from_rows(

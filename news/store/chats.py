@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, literal, or_, select, update
+from sqlalchemy import delete, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import ChatPrefs, ChatProfile, DeliveryState, ForumThread
@@ -19,6 +19,7 @@ from news.store.schema import (
     ChatRow,
     DeliveryRow,
     DigestRow,
+    MuteRow,
     SavedRow,
     SubscriptionRow,
 )
@@ -99,8 +100,8 @@ class Chats:
         self, old_id: int, new_id: int, now: datetime, *, resend: int | None = None
     ) -> None:
         """A group became a supergroup with a new id: its settings, subscriptions, keyword
-        alerts, saved articles and queued messages move there, in order and once each; the old
-        id stays, inactive. Both chats announce the move, so moving twice changes nothing.
+        alerts, mutes, saved articles and queued messages move there, in order and once each;
+        the old id stays, inactive. Both chats announce the move, so moving twice changes nothing.
         `resend` is the message Telegram refused for the move: queued again, not an attempt."""
         async with self._sessions.begin() as session:
             old = await session.get(ChatRow, old_id)
@@ -117,8 +118,9 @@ class Chats:
             new.active = True
             await session.flush()
             await _move_subscriptions(session, old_id, new_id)
-            await _move_keyed(session, AlertRow, AlertRow.query, old_id, new_id)
-            await _move_keyed(session, SavedRow, SavedRow.article_id, old_id, new_id)
+            await _move_keyed(session, AlertRow, (AlertRow.query,), old_id, new_id)
+            await _move_keyed(session, SavedRow, (SavedRow.article_id,), old_id, new_id)
+            await _move_keyed(session, MuteRow, (MuteRow.kind, MuteRow.value), old_id, new_id)
             await _move_deliveries(session, old_id, new_id)
             if resend is not None:
                 await session.execute(
@@ -225,16 +227,18 @@ async def _move_deliveries(session: AsyncSession, old_id: int, new_id: int) -> N
 
 async def _move_keyed(
     session: AsyncSession,
-    table: type[AlertRow] | type[SavedRow],
-    key: Any,
+    table: type[AlertRow] | type[SavedRow] | type[MuteRow],
+    keys: tuple[Any, ...],
     old_id: int,
     new_id: int,
 ) -> None:
-    """Rows keep their ids (so /alert list keeps its numbers); one the new chat has already
-    (the same query, the same article) stays there once."""
-    there = select(key).where(table.chat_id == new_id)
+    """Rows keep their ids (so /alert list and /mute list keep their numbers); one the new
+    chat has already (the same query, article or mute) stays there once."""
+    there = select(*keys).where(table.chat_id == new_id)
     await session.execute(
-        update(table).where(table.chat_id == old_id, key.not_in(there)).values(chat_id=new_id)
+        update(table)
+        .where(table.chat_id == old_id, tuple_(*keys).not_in(there))
+        .values(chat_id=new_id)
     )
     await session.execute(delete(table).where(table.chat_id == old_id))
 

@@ -2,7 +2,8 @@
 one delivery, which the sender renders and sends in parts.
 
 An article's row goes held -> bundled (into a digest) -> sent when the digest's own row is sent,
-so "what did this chat receive" stays one question for the outbox table.
+so "what did this chat receive" stays one question for the outbox table. A held article the
+chat has muted since (news.routing.muted()) is skipped when the digest is made, not bundled.
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from news import routing
+from news.mutes import Mute
 from news.records import ChatPrefs, DeliveryState, DigestReason
+from news.store.mutes import of_chat
+from news.store.outlets import outlet_column, outlet_name
 from news.store.prefs import prefs_of
-from news.store.schema import ChatRow, DeliveryRow, DigestRow
+from news.store.schema import ArticleRow, ChatRow, DeliveryRow, DigestRow, FeedRow
+
+# What a skipped row's last_error says.
+MUTED = "muted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,11 @@ class HeldArticles:
 
     async def bundle(self, chat_id: int, now: datetime, reason: DigestReason) -> int:
         """Put the chat's held articles into a digest queued for sending now; returns how many
-        (0: nothing was held, and nothing is queued)."""
+        (0: nothing was held, or all of it is muted now, and nothing is queued)."""
         async with self._sessions.begin() as session:
+            mutes = await of_chat(session, chat_id)
+            if mutes:
+                await _skip_muted(session, chat_id, mutes)
             digest = DigestRow(chat_id=chat_id, reason=reason, created_at=now, parts_sent=0)
             session.add(digest)
             await session.flush()
@@ -98,3 +109,37 @@ class HeldArticles:
                 update(ChatRow).where(ChatRow.id == chat_id).values(last_digest_at=now)
             )
             return len(taken)
+
+
+async def _skip_muted(session: AsyncSession, chat_id: int, mutes: list[Mute]) -> None:
+    """Held articles the chat muted after they were held stay out of its digest. Those a
+    keyword alert brought stay in: the chat asked for those words."""
+    rows = await session.execute(
+        select(
+            DeliveryRow.id,
+            ArticleRow.title,
+            ArticleRow.key_points,
+            ArticleRow.summary,
+            outlet_column(),
+            FeedRow.url,
+        )
+        .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(
+            DeliveryRow.chat_id == chat_id,
+            DeliveryRow.state == DeliveryState.HELD,
+            DeliveryRow.matched.is_(None),
+        )
+    )
+    muted = [
+        id_
+        for id_, title, points, summary, outlet, url in rows
+        if routing.muted(routing.words_of(title, points, summary), outlet_name(outlet, url), mutes)
+    ]
+    if muted:
+        await session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(muted), DeliveryRow.state == DeliveryState.HELD)
+            .values(state=DeliveryState.SKIPPED, last_error=MUTED)
+            .execution_options(synchronize_session=False)
+        )

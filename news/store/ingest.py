@@ -6,22 +6,27 @@ changed feed's storage cost near constant.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
+from news.mutes import Mute
 from news.records import ChatMode, NewArticle
 from news.routing import Copies, Edit, Hit, KeywordAlert, Known, first_state
+from news.store import mutes as stored_mutes
 from news.store.database import insert_ignoring_duplicates
+from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import (
     AlertRow,
     ArticleRow,
     ArticleTopicRow,
     ChatRow,
     DeliveryRow,
+    FeedRow,
     SubscriptionRow,
 )
 
@@ -160,6 +165,20 @@ async def keyword_alerts(session: AsyncSession, now: datetime) -> list[KeywordAl
     return [KeywordAlert(chat_id, query, ChatMode(mode)) for chat_id, query, mode in rows]
 
 
+async def mutes(session: AsyncSession, articles: Iterable[NewArticle], now: datetime) -> list[Mute]:
+    """The mutes of the chats that could get these articles through their topics."""
+    topics = {topic for article in articles for topic in article.topics}
+    return await stored_mutes.of_followers(session, topics, _receiving(now))
+
+
+async def outlet(session: AsyncSession, feed_id: int) -> str:
+    """Who publishes the feed, as source mutes name it."""
+    row = (
+        await session.execute(select(outlet_column(), FeedRow.url).where(FeedRow.id == feed_id))
+    ).one()
+    return outlet_name(*row)
+
+
 async def enqueue_hits(session: AsyncSession, hits: Collection[Hit], now: datetime) -> int:
     """One delivery per keyword hit; the row remembers which alert matched."""
     if not hits:
@@ -180,13 +199,19 @@ async def enqueue_hits(session: AsyncSession, hits: Collection[Hit], now: dateti
     return len(rows)
 
 
-async def enqueue(session: AsyncSession, article_ids: Collection[int], now: datetime) -> int:
+async def enqueue(
+    session: AsyncSession,
+    article_ids: Collection[int],
+    now: datetime,
+    muted: Collection[tuple[int, int]] = (),
+) -> int:
     """One delivery per (receiving chat, article) where the chat follows a topic of it, unless
-    the chat has one already (a keyword hit, written first)."""
+    the chat has one already (a keyword hit, written first) or the pair is `muted` (news.routing
+    audience()). Still one statement, however many chats and mutes."""
     if not article_ids:
         return 0
     moment = ArticleRow.discovered_at.type
-    pairs = (
+    query = (
         select(
             SubscriptionRow.chat_id,
             ArticleTopicRow.article_id,
@@ -200,8 +225,22 @@ async def enqueue(session: AsyncSession, article_ids: Collection[int], now: date
         .where(ArticleTopicRow.article_id.in_(sorted(article_ids)), _receiving(now))
         .distinct()
     )
+    chats_muting: dict[int, list[int]] = defaultdict(list)
+    for chat, article in sorted(muted):
+        chats_muting[article].append(chat)
+    for n, (article, chats) in enumerate(chats_muting.items()):
+        # One list of chats per article, written into the statement (integers only, nothing to
+        # escape): thousands of chats muting one outlet must not run into the drivers' limits
+        # on bound parameters (32,766 on SQLite, 32,767 on asyncpg), and PostgreSQL reads a
+        # list of values as one array where a list of (chat, article) rows would nest too deep.
+        skip: BindParameter[list[int]] = bindparam(
+            f"muting_{n}", chats, expanding=True, literal_execute=True
+        )
+        query = query.where(
+            or_(ArticleTopicRow.article_id != article, SubscriptionRow.chat_id.not_in(skip))
+        )
     statement = insert_ignoring_duplicates(session, DeliveryRow).from_select(
-        ["chat_id", "article_id", "state", "attempts", "next_attempt_at", "created_at"], pairs
+        ["chat_id", "article_id", "state", "attempts", "next_attempt_at", "created_at"], query
     )
     result = await session.execute(statement)
     return max(int(getattr(result, "rowcount", 0) or 0), 0)

@@ -250,6 +250,23 @@ class AlertRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class MuteRow(Base):
+    """A chat's mute (news.mutes): a keyword query in canonical form, or an outlet's name."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "kind", "value", name="uq_mutes_chat_kind_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # news.mutes.MuteKind
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SavedRow(Base):
     """An article a chat saved. A copy of what /saved shows, so it outlives the article row,
     which is forgotten once its feed stops listing it."""
