@@ -11,6 +11,7 @@ from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
 from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
+from news.store.expiring import Expiring
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
 from news.store.outbox import Outbox
@@ -32,6 +33,7 @@ class Store:
     alerts: Alerts
     saved: Saved
     held: HeldArticles
+    expiring: Expiring
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -49,6 +51,7 @@ class Store:
             Alerts(sessions),
             Saved(sessions),
             HeldArticles(sessions),
+            Expiring(sessions),
         )
 
     async def migrate(self) -> None:
