@@ -27,6 +27,7 @@ from telegram.ext import (
 from bot import texts
 from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
+from bot.channel_posts import ADDRESSED, ANY_CHAT, CHANNEL_COMMANDS, AnswersNoticed, ChannelPosts
 from bot.commands import Commands
 from bot.digest_now import DigestNow
 from bot.flood import FloodGuard
@@ -38,7 +39,7 @@ from bot.membership import Membership
 from bot.pausing import Pausing
 from bot.preferences import Preferences
 from bot.respond import reply
-from bot.saved import Saved
+from bot.saved import START_SAVE, Saved
 from bot.settings import Settings
 from bot.topics_menu import TopicsMenu
 from jobs.digests import DigestJob
@@ -62,6 +63,7 @@ from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
+from sending.expiry import Expiry
 from sending.limiter import Limiter
 from sending.sender import Retries, Sender
 from web.fetch import make_client
@@ -100,6 +102,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     metrics = Metrics()
     limiter = Limiter(delivery_limits(settings), metrics=metrics)
     catalogues = Catalogues.load()  # every interface language, read once
+    channel_posts = None
+    if settings.channel_command_ttl_seconds > 0:
+        ttl = timedelta(seconds=settings.channel_command_ttl_seconds)
+        channel_posts = ChannelPosts(store, clock, ttl)
     runtime = Runtime(
         settings,
         feeds,
@@ -120,7 +126,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(limiter)
+        # Around the one limiter: the bot's answers in channels are listed for deletion.
+        .rate_limiter(
+            limiter if channel_posts is None else AnswersNoticed(limiter, channel_posts.expire)
+        )
         # getUpdates has its own HTTP client with a one-connection pool: a long poll torn down
         # mid-flight (a proxy or NAT dropping it) can leave that connection checked out, and
         # every later poll then fails with "Pool timeout" while the process looks healthy.
@@ -133,6 +142,12 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
     group_admins = GroupAdmins()  # one short cache of "is this user a group admin?" for all
+    if channel_posts is not None:
+        # Ahead of every other handler (the flood guard is group -1): the command post is
+        # listed for deletion whatever comes of it.
+        app.add_handler(MessageHandler(CHANNEL_COMMANDS, channel_posts.posted), group=-2)
+    saved = Saved(store, clock, locales.of, locales.of_user, group_admins)
+    app.add_handler(command("start", saved.from_link, START_SAVE))  # ahead of /start itself
     commands = _register_chat(app, store, feeds.vocabulary, clock, locales, group_admins, burst)
     prober = Prober(USER_AGENT, settings.allow_private_feeds, settings.feed_max_bytes)
     admin = AdminCommands(store, feeds.vocabulary, clock, settings.admin_ids, prober)
@@ -142,11 +157,13 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(
         CallbackQueryHandler(admin.broadcast_button, pattern=buttons.pattern(BroadcastChoice))
     )
-    _register_features(app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake)
+    _register_features(
+        app, store, feeds.vocabulary, clock, locales, group_admins, saved, runtime.wake
+    )
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
-    app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
+    app.add_handler(MessageHandler(filters.COMMAND & ADDRESSED, commands.unknown))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.chatter)
     )
@@ -174,11 +191,11 @@ def _register_chat(
     menu = TopicsMenu(store, vocabulary, clock, locales, group_admins)
     commands = Commands(store, vocabulary, clock, locales, group_admins, menu)
     for name in ("start", "help", "topics", "subscribe", "unsubscribe"):
-        app.add_handler(CommandHandler(name, getattr(commands, name)))
+        app.add_handler(command(name, getattr(commands, name)))
     app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
     preferences = Preferences(store, clock, locales, group_admins)
     for name in ("settings", "mode", "digest_time", "timezone", "quiet"):
-        app.add_handler(CommandHandler(name, getattr(preferences, name)))
+        app.add_handler(command(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
     return commands
 
@@ -190,11 +207,11 @@ def _register_features(
     clock: Clock,
     locales: ChatLocales,
     group_admins: GroupAdmins,
+    saved: Saved,
     wake: Callable[[], None],
 ) -> None:
     """/alert, /saved, /latest, /digest, /pause, /resume, /stop and their buttons."""
     alerts = KeywordAlerts(store, clock, locales.of, group_admins)
-    saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
     pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
@@ -207,7 +224,7 @@ def _register_features(
         "stop": pausing.stop,
     }
     for name, handler in handlers.items():
-        app.add_handler(CommandHandler(name, handler))
+        app.add_handler(command(name, handler))
     presses = {
         Save: saved.save,
         Unsave: saved.remove,
@@ -217,6 +234,16 @@ def _register_features(
     }
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))
+
+
+def command(
+    name: str,
+    callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Any],
+    only: filters.BaseFilter | None = None,
+) -> CommandHandler[Any, None]:
+    """A chat command, heard in private chats, groups and channels alike (bot.channel_posts);
+    `only`: a further filter."""
+    return CommandHandler(name, callback, filters=ANY_CHAT if only is None else ANY_CHAT & only)
 
 
 @dataclass(slots=True)
@@ -365,6 +392,29 @@ class Runtime:
         every = min(DIGEST_CHECK_SECONDS, self.settings.poll_interval_seconds)
         app.job_queue.run_repeating(
             digests, interval=every, first=0, name="digests", job_kwargs=once
+        )
+        self._schedule_expiry(app, once)
+
+    def _schedule_expiry(self, app: NewsApp, once: dict[str, Any]) -> None:
+        """Channel commands and answers are deleted when due; the first round at start does
+        what a stop left undone."""
+        ttl = self.settings.channel_command_ttl_seconds
+        if ttl <= 0:
+            return
+        expiry = Expiry(self.store, app.bot, self.clock)
+
+        async def expire(_: ContextTypes.DEFAULT_TYPE) -> None:
+            await expiry.delete_due()
+
+        # A few looks within the delay keep each deletion close to its time.
+        every = min(max(ttl / 4, 0.5), 15.0)
+        assert app.job_queue is not None
+        # A repeating job's first=0 is a whole interval late when the scheduler starts after
+        # it was added (APScheduler counts intervals from `first`): the round at start is
+        # its own job.
+        app.job_queue.run_once(expire, when=0, name="expiry at start")
+        app.job_queue.run_repeating(
+            expire, interval=every, first=every, name="expiry", job_kwargs=once
         )
 
 

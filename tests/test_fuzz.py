@@ -44,7 +44,9 @@ APOLOGY = "Sorry, something went wrong"
 pieces = st.sampled_from([*list("<>&;\"'#/-_ ab\n"), "<b>", "</i>", "&amp;", "&#", "«»"])
 hostile = st.lists(pieces | st.characters(), min_size=1, max_size=20).map("".join)
 numbers = st.integers(min_value=-(2**70), max_value=2**70).map(str)
-words = st.sampled_from((*ALERT_WORDS, "World", "politics", "5", "20", "1h", "-sport", '"Kim'))
+words = st.sampled_from(
+    (*ALERT_WORDS, "World", "politics", "5", "20", "1h", "-sport", '"Kim', "save_1", "save_0")
+)
 
 
 def weighted(*choices: tuple[int, st.SearchStrategy[str]]) -> st.SearchStrategy[str]:
@@ -101,7 +103,7 @@ messages = st.sampled_from(["command"] * 6 + ["press"] * 3 + ["text"]).flatmap(
 )
 cases = st.builds(
     Case,
-    chat_type=st.sampled_from(["private", "private", "group", "supergroup"]),
+    chat_type=st.sampled_from(["private", "private", "group", "supergroup", "channel"]),
     text=messages,
     data=button_data,
     by_other_user=st.booleans(),
@@ -125,12 +127,17 @@ SEEDS = [
     *(Case(kind, f"/{name} {MARKUP}") for name in COMMANDS for kind in ("private", "group")),
     *(Case("private", f"/alert {action} {MARKUP}") for action in ("add", "remove", "list")),
     Case("private", f"/latest {MARKUP} 5"),
+    *(Case("channel", f"/{name} {MARKUP}") for name in COMMANDS),
+    Case("private", "/start save_1"),
+    Case("private", "/start save_999999"),
     *(
         Case(kind, None, f"{prefix}{MARKUP}")
         for prefix in PREFIXES
         for kind in ("private", "group")
     ),
     *(Case("private", None, data) for data in ("sv:1", "us:1", "sp:10", "lt::5:5", "stop:yes")),
+    *(Case(kind, None, "sv:1") for kind in ("group", "channel")),
+    Case("channel", None, "tp:+:World", by_other_user=True),
 ]
 
 
@@ -146,6 +153,11 @@ class Harness:
             return 600_000 + number
         if chat_type == "group":
             return -600_000 - number
+        if chat_type == "channel":
+            # Posts reach a bot only in channels where it is an administrator.
+            channel = -1_007_000_000_000 - number
+            self.telegram.bot_membership_changes(channel, "administrator", chat_type="channel")
+            return channel
         return -1_006_000_000_000 - number
 
     async def sentinel(self) -> None:
