@@ -15,7 +15,6 @@ sending.expiry deletes them, so a restart forgets none.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,8 +26,6 @@ from telegram.ext import BaseRateLimiter, ContextTypes, filters
 
 from news.store import Store
 from sending.limiter import Lane, Limiter, Result
-
-log = logging.getLogger(__name__)
 
 # Where chat commands are heard: messages (new and edited, CommandHandler's default) in private
 # chats and groups, and posts in channels.

@@ -48,7 +48,8 @@ class Saved:
     group_admins: GroupAdmins
 
     async def save(self, update: Update, context: Context) -> None:
-        """⭐ Save under an alert: a short notice, and the button now reads "✅ Saved"."""
+        """⭐ Save under an alert: a short notice, and the button now reads "✅ Saved"; in a
+        group or channel, the reader's own save."""
         query = update.callback_query
         if query is None:
             return
@@ -100,13 +101,12 @@ class Saved:
         if chat is None or link is None:
             return
         await seen(self.store, update, self.clock())
-        locale = await self.locale_of(update)
+        added: bool | None
         try:
             added = await self.store.saved.save(chat.id, link.article, self.clock())
         except LookupError:
-            await reply(update, texts.saved_from_link(locale, added=None))
-            return
-        await reply(update, texts.saved_from_link(locale, added=added))
+            added = None  # the article is gone
+        await reply(update, texts.saved_from_link(await self.locale_of(update), added=added))
 
     async def saved(self, update: Update, context: Context) -> None:
         chat = update.effective_chat

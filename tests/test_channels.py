@@ -192,6 +192,8 @@ async def test_save_under_a_channel_alert_is_the_readers_own(
         assert started.startswith("⭐ Saved. /saved lists the articles you keep.")
         assert "Parliament votes" in await ask(telegram, NEWCOMER, "/saved", "Saved articles")
         assert "Nothing saved yet" in await ask(telegram, ADMIN, "/saved", "Nothing saved")
+        gone = await ask(telegram, NEWCOMER, "/start save_987654", "gone")
+        assert gone.startswith("That article is gone, so I could not save it.")
 
 
 async def test_save_under_a_group_alert_is_the_readers_own(
