@@ -28,6 +28,7 @@ from bot import texts
 from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
 from bot.alerts_menu import AlertsMenu
+from bot.channel_posts import ADDRESSED, ANY_CHAT, CHANNEL_COMMANDS, AnswersNoticed, ChannelPosts
 from bot.channels import Channels
 from bot.commands import Commands
 from bot.digest_now import DigestNow
@@ -42,7 +43,7 @@ from bot.mutes import Mutes
 from bot.pausing import Pausing
 from bot.preferences import Preferences
 from bot.respond import reply
-from bot.saved import Saved
+from bot.saved import START_SAVE, Saved
 from bot.settings import Settings
 from bot.topics_menu import TopicsMenu
 from jobs.digests import DigestJob
@@ -72,6 +73,7 @@ from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
+from sending.expiry import Expiry
 from sending.limiter import Limiter
 from sending.sender import Retries, Sender
 from web.fetch import make_client
@@ -110,6 +112,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     metrics = Metrics()
     limiter = Limiter(delivery_limits(settings), metrics=metrics)
     catalogues = Catalogues.load()  # every interface language, read once
+    channel_posts = None
+    if settings.channel_command_ttl_seconds > 0:
+        ttl = timedelta(seconds=settings.channel_command_ttl_seconds)
+        channel_posts = ChannelPosts(store, clock, ttl)
     runtime = Runtime(
         settings,
         feeds,
@@ -130,7 +136,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(limiter)
+        # Around the one limiter: the bot's answers in channels are listed for deletion.
+        .rate_limiter(
+            limiter if channel_posts is None else AnswersNoticed(limiter, channel_posts.expire)
+        )
         # getUpdates has its own HTTP client with a one-connection pool: a long poll torn down
         # mid-flight (a proxy or NAT dropping it) can leave that connection checked out, and
         # every later poll then fails with "Pool timeout" while the process looks healthy.
@@ -144,6 +153,12 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     burst = (settings.command_burst, settings.command_burst_seconds)
     # One short cache of "is this user a group admin?" for all, on the application's clock.
     group_admins = GroupAdmins(clock=lambda: clock().timestamp())
+    if channel_posts is not None:
+        # Ahead of every other handler (the flood guard is group -1): the command post is
+        # listed for deletion whatever comes of it.
+        app.add_handler(MessageHandler(CHANNEL_COMMANDS, channel_posts.posted), group=-2)
+    saved = Saved(store, clock, locales.of, locales.of_user, group_admins)
+    app.add_handler(command("start", saved.from_link, START_SAVE))  # ahead of /start itself
     commands, menus = _register_chat(
         app, store, feeds.vocabulary, clock, locales, group_admins, burst
     )
@@ -156,7 +171,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         CallbackQueryHandler(admin.broadcast_button, pattern=buttons.pattern(BroadcastChoice))
     )
     menus += _register_features(
-        app, store, feeds.vocabulary, clock, locales, group_admins, runtime.wake
+        app, store, feeds.vocabulary, clock, locales, group_admins, saved, runtime.wake
     )
     manager = Manager(store, clock, locales.of, group_admins, otherwise=commands.chatter)
     for menu in menus:  # a chat's menus, in this order, also for channels and groups
@@ -165,7 +180,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     membership = Membership(store, clock)
     app.add_handler(ChatMemberHandler(membership.changed, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.migrated))
-    app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
+    app.add_handler(MessageHandler(filters.COMMAND & ADDRESSED, commands.unknown))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, commands.chatter)
     )
@@ -194,11 +209,11 @@ def _register_chat(
     menu = TopicsMenu(store, vocabulary, clock, locales, group_admins)
     commands = Commands(store, vocabulary, clock, locales, group_admins, menu)
     for name in ("start", "help", "topics", "subscribe", "unsubscribe"):
-        app.add_handler(CommandHandler(name, getattr(commands, name)))
+        app.add_handler(command(name, getattr(commands, name)))
     app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
     preferences = Preferences(store, clock, locales, group_admins)
     for name in ("settings", "mode", "layout", "picture", "digest_time", "timezone", "quiet"):
-        app.add_handler(CommandHandler(name, getattr(preferences, name)))
+        app.add_handler(command(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
     return commands, [menu, preferences]
 
@@ -210,13 +225,13 @@ def _register_features(
     clock: Clock,
     locales: ChatLocales,
     group_admins: GroupAdmins,
+    saved: Saved,
     wake: Callable[[], None],
 ) -> list[ChatMenu]:
     """/alert, /mute, /saved, /latest, /digest, /pause, /resume, /stop and their buttons; returns
     the menus (keyword alerts, /latest)."""
     alerts = KeywordAlerts(store, clock, locales.of, group_admins)
     mutes = Mutes(store, clock, locales.of, group_admins)
-    saved = Saved(store, clock, locales.of)
     latest = Latest(store, vocabulary, locales.of)
     pausing = Pausing(store, clock, locales.of, group_admins)
     handlers = {
@@ -230,7 +245,7 @@ def _register_features(
         "stop": pausing.stop,
     }
     for name, handler in handlers.items():
-        app.add_handler(CommandHandler(name, handler))
+        app.add_handler(command(name, handler))
     presses = {
         Save: saved.save,
         Unsave: saved.remove,
@@ -250,11 +265,21 @@ def _register_features(
 def _register_channels(app: NewsApp, channels: Channels, manager: Manager) -> None:
     """/channels, the menus for a channel or group that act from a private chat, and the
     answers to their questions (before plain chatter, which takes every other reply)."""
-    app.add_handler(CommandHandler("channels", channels.channels))
+    app.add_handler(command("channels", channels.channels))
     app.add_handler(CallbackQueryHandler(channels.again, pattern=buttons.pattern(ChannelList)))
     app.add_handler(CallbackQueryHandler(manager.press, pattern=buttons.pattern(Targeted)))
     answers = filters.ChatType.PRIVATE & filters.REPLY & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(answers, manager.answered))
+
+
+def command(
+    name: str,
+    callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Any],
+    only: filters.BaseFilter | None = None,
+) -> CommandHandler[Any, None]:
+    """A chat command, heard in private chats, groups and channels alike (bot.channel_posts);
+    `only`: a further filter."""
+    return CommandHandler(name, callback, filters=ANY_CHAT if only is None else ANY_CHAT & only)
 
 
 @dataclass(slots=True)
@@ -403,6 +428,29 @@ class Runtime:
         every = min(DIGEST_CHECK_SECONDS, self.settings.poll_interval_seconds)
         app.job_queue.run_repeating(
             digests, interval=every, first=0, name="digests", job_kwargs=once
+        )
+        self._schedule_expiry(app, once)
+
+    def _schedule_expiry(self, app: NewsApp, once: dict[str, Any]) -> None:
+        """Channel commands and answers are deleted when due; the first round at start does
+        what a stop left undone."""
+        ttl = self.settings.channel_command_ttl_seconds
+        if ttl <= 0:
+            return
+        expiry = Expiry(self.store, app.bot, self.clock)
+
+        async def expire(_: ContextTypes.DEFAULT_TYPE) -> None:
+            await expiry.delete_due()
+
+        # A few looks within the delay keep each deletion close to its time.
+        every = min(max(ttl / 4, 0.5), 15.0)
+        assert app.job_queue is not None
+        # A repeating job's first=0 is a whole interval late when the scheduler starts after
+        # it was added (APScheduler counts intervals from `first`): the round at start is
+        # its own job.
+        app.job_queue.run_once(expire, when=0, name="expiry at start")
+        app.job_queue.run_repeating(
+            expire, interval=every, first=every, name="expiry", job_kwargs=once
         )
 
 

@@ -1,6 +1,6 @@
-"""Groups and forums: who may change a group's subscriptions and settings (from the group itself,
-or as its administrator from a private chat), and which forum topic (thread) a command came
-from."""
+"""Groups, channels and forums: who may change a group's or channel's subscriptions and settings
+(from the chat itself, or as its administrator from a private chat), and which forum topic
+(thread) a command came from."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from news.records import ForumThread
 log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
-GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # Long enough that a burst of button presses costs one getChatMember, short enough that a
 # demoted admin loses the right within a minute.
 CACHE_SECONDS = 60.0
@@ -29,8 +28,8 @@ CACHE_SECONDS = 60.0
 
 @dataclass(slots=True)
 class GroupAdmins:
-    """Asks Telegram whether a group member is one of the group's administrators, and remembers
-    it briefly. (The bot's own administrators are ADMIN_IDS: bot/admin.py.)"""
+    """Asks Telegram whether a member of a group or channel is one of its administrators, and
+    remembers it briefly. (The bot's own administrators are ADMIN_IDS: bot/admin.py.)"""
 
     seconds: float = CACHE_SECONDS
     clock: Callable[[], float] = time.monotonic
@@ -69,7 +68,8 @@ class GroupAdmins:
         (a reply to a command, a callback answer to a button)."""
         if await self.may_change(update):
             return True
-        text = texts.refusal(locale)
+        chat = update.effective_chat
+        text = texts.refusal(locale, channel=chat is not None and chat.type == ChatType.CHANNEL)
         if update.callback_query is not None:
             await update.callback_query.answer(text, show_alert=True)
         else:
@@ -78,11 +78,14 @@ class GroupAdmins:
 
     async def may_change(self, update: Update) -> bool:
         chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-        if chat is None or chat.type not in GROUP_TYPES:
-            return True  # a private chat is its user's own; only admins can post in a channel
-        if message is not None and message.sender_chat is not None:
-            # An anonymous admin writes as the group itself; a linked channel does not count.
-            return message.sender_chat.id == chat.id and update.callback_query is None
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return True  # a private chat is its user's own
+        if update.callback_query is None and message is not None and message.sender_chat:
+            # Only a channel's administrators can post in it, so a post is theirs; an
+            # anonymous admin writes as the group itself; a linked channel does not count.
+            return message.sender_chat.id == chat.id
+        # A press: whoever sees the message may press, in a channel every reader, and the
+        # press names who it was (https://core.telegram.org/bots/api#callbackquery).
         if user is None:
             return False
         return await self._is_admin(update, chat.id, user.id)

@@ -97,3 +97,10 @@ class ChatLocales:
         chat, user = update.effective_chat, update.effective_user
         prefs = await self.store.chats.prefs(chat.id) if chat is not None else None
         return chat_locale(self.catalogues, prefs, user.language_code if user else None)
+
+    async def of_user(self, update: Update) -> Locale:
+        """How the user behind the update reads in their own chat with the bot: for an answer
+        only they see, to a press in a group or channel."""
+        user = update.effective_user
+        prefs = await self.store.chats.prefs(user.id) if user is not None else None
+        return chat_locale(self.catalogues, prefs, user.language_code if user else None)

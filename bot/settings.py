@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # once to slow down, then ignored until the window passes; 0 turns the guard off.
     command_burst: int = Field(default=8, ge=0)
     command_burst_seconds: float = Field(default=10, gt=0)
+    # A command posted in a channel and the bot's answer are deleted after this many seconds,
+    # where the bot may delete them (every reader sees them); 0 keeps them.
+    channel_command_ttl_seconds: float = Field(default=60, ge=0)
     # Admins hear once about a feed that has been failing this long.
     feed_failing_notice_days: float = Field(default=3, gt=0)
     # /addfeed and `newsbot feeds add|check|import` refuse feeds on loopback, private, link-local

@@ -164,8 +164,11 @@ def stale_button(locale: Locale) -> str:
     return locale.gettext("This button is out of date. Send the command again for a fresh menu.")
 
 
-def refusal(locale: Locale) -> str:
-    """A group member who is no administrator tried to change the group's settings."""
+def refusal(locale: Locale, *, channel: bool = False) -> str:
+    """A member of a group, or a reader of a channel, who is no administrator there tried to
+    change its settings."""
+    if channel:
+        return locale.gettext("Sorry, only this channel's administrators can change that.")
     return locale.gettext("Sorry, only this group's administrators can change that.")
 
 
@@ -228,6 +231,20 @@ def nothing_saved(locale: Locale) -> str:
         "Nothing saved yet. Press ⭐ Save under an alert to keep it here; "
         "/latest shows recent headlines."
     )
+
+
+def saved_from_link(locale: Locale, *, added: bool | None) -> str:
+    """The end of a save begun under an alert in a group or channel; None: the article is
+    gone."""
+    _ = locale.gettext
+    if added is None:
+        done = _("That article is gone, so I could not save it.")
+    elif added:
+        done = _("⭐ Saved. /saved lists the articles you keep.")
+    else:
+        done = _("That article is in your /saved already.")
+    more = _("I send the key points of new articles on the topics you follow: /topics.")
+    return f"{done}\n\n{more}"
 
 
 def nothing_new(locale: Locale) -> str:

@@ -208,6 +208,8 @@ class ChatPrefs:
     thread_id: int | None = None  # the forum topic where the chat subscribed
     last_digest_at: datetime | None = None
     active: bool = True
+    added_by: int | None = None  # the user who let the bot in (added it, unblocked it)
+    inactive_reason: str | None = None  # why it went inactive; None while active
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,15 @@ class ChatProfile:
     kind: str = "private"  # private, group, supergroup, channel
     title: str | None = None
     language: str | None = None  # the Telegram language of who wrote: a first guess
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiringMessage:
+    """A message the bot deletes once its time has come (a command in a channel, the answer)."""
+
+    id: int
+    chat_id: int
+    message_id: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ python-telegram-bot raised, with no I/O, so every case is tested without a netwo
   429 retry_after               -> RATE_LIMITED, with the seconds to wait
   400 migrate_to_chat_id        -> CHAT_MOVED, with the supergroup's id
   403, 400 chat not found       -> CHAT_GONE, with the reason
+  400 need administrator rights -> CHAT_GONE: a channel took away the bot's right to post
   400 can't parse entities      -> HTML_REFUSED: our HTML, so our bug
   other 400                     -> REFUSED, with the reason
   5xx, timeouts, no connection  -> RETRY_LATER
@@ -61,6 +62,10 @@ def answer_of(error: TelegramError) -> Answer:
         reason = error.message.lower()
         if "chat not found" in reason:
             return Answer(Outcome.CHAT_GONE, "chat not found")
+        if "need administrator rights" in reason:
+            # Telegram's answer in a channel where the bot may no longer post; it is back when
+            # the right is given again (my_chat_member, bot/membership.py).
+            return Answer(Outcome.CHAT_GONE, error.message)
         if "can't parse entities" in reason:
             return Answer(Outcome.HTML_REFUSED, error.message)
         return Answer(Outcome.REFUSED, error.message)

@@ -1,6 +1,6 @@
 """The events of a chat's life, each one transaction of the store, on real databases (SQLite
-always, PostgreSQL where one runs): follow, unfollow, back, gone, and moved (a group that
-became a supergroup takes everything it had along)."""
+always, PostgreSQL where one runs): follow, unfollow, back (and who let the bot in), gone (and
+why), and moved (a group that became a supergroup takes everything it had along)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tests.stock import take_due
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=1)
-ANN, GROUP, SUPERGROUP = 11, -7, -1007
+ANN, GROUP, SUPERGROUP, CHANNEL = 11, -7, -1007, -1009
+ADMIN, OTHER_ADMIN = 21, 22
 
 
 async def publish(store: Store, *names: str) -> None:
@@ -122,3 +123,29 @@ async def test_a_move_keeps_what_the_supergroup_already_has(store: Store) -> Non
     assert await store.alerts.texts(SUPERGROUP) == ["kyiv"]
     assert await outbox(store, SUPERGROUP) == [("pending", None)]
     assert await outbox(store, GROUP) == [("failed", f"chat moved to supergroup {SUPERGROUP}")]
+
+
+async def test_a_channel_keeps_who_added_it_and_why_it_went_quiet(store: Store) -> None:
+    channel = ChatProfile(CHANNEL, kind="channel", title="Evening News")
+    await store.chats.back(channel, NOW, added_by=ADMIN)
+    await store.chats.follow(channel, ["Politics"], NOW)  # a command posted in it names no one
+    await store.chats.back(channel, NOW, added_by=OTHER_ADMIN)  # its rights changed, say
+    prefs = await store.chats.prefs(CHANNEL)
+    assert prefs is not None
+    assert (prefs.kind, prefs.added_by, prefs.active, prefs.inactive_reason) == (
+        "channel",
+        ADMIN,
+        True,
+        None,
+    )
+
+    await store.chats.gone(CHANNEL, "bot may not post in the channel")
+    prefs = await store.chats.prefs(CHANNEL)
+    assert prefs is not None
+    assert (prefs.active, prefs.inactive_reason) == (False, "bot may not post in the channel")
+
+    await store.chats.back(channel, LATER, added_by=OTHER_ADMIN)  # let in again, by another
+    prefs = await store.chats.prefs(CHANNEL)
+    assert prefs is not None
+    assert (prefs.active, prefs.inactive_reason, prefs.added_by) == (True, None, OTHER_ADMIN)
+    assert await store.chats.topics(CHANNEL) == {"Politics"}

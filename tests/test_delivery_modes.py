@@ -9,11 +9,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from news.store.outbox import OutboxEntry
+from tests import stock
 from tests.dispatch import dispatch
 from tests.fakes.telegram import FakeTelegram
 from tests.stock import article
 
-CHAT = 501
+CHAT, CHANNEL = 501, -1005501
 KYIV = ZoneInfo("Europe/Kyiv")
 TALKS = article("talks", "Politics", title="Coalition talks resume")
 VOTE = article("vote", "Politics", title="Parliament sets the budget vote")
@@ -98,6 +99,31 @@ async def test_quiet_hours_can_send_silently_instead(
         await post.follow(CHAT, "Politics", zone="Europe/Kyiv", quiet=quiet, quiet_mode="silent")
         await post.publish(TALKS)
         alert = await telegram.wait_for_message(CHAT, containing="Coalition talks resume")
+        assert alert.disable_notification
+
+
+async def test_a_channel_has_its_digests_and_quiet_hours_as_any_chat(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
+    async with dispatch(telegram, tmp_path) as post:
+        slot = post.clock() + timedelta(hours=1)
+        await stock.follow(post.store, CHANNEL, "Politics", kind="channel", now=post.clock())
+        await post.store.chats.update(
+            CHANNEL, post.clock(), mode="digest", zone="Europe/Kyiv", digest_times=[wall_time(slot)]
+        )
+        await post.publish(TALKS)
+        assert await post.advance(timedelta(hours=1, minutes=1)) == 1
+        digest = await telegram.wait_for_message(CHANNEL, containing="Coalition talks resume")
+        assert "#Politics" in digest.text
+
+        now = post.clock()
+        quiet = f"{wall_time(now - timedelta(hours=1))}-{wall_time(now + timedelta(hours=1))}"
+        await post.store.chats.update(
+            CHANNEL, now, mode="instant", quiet=quiet, quiet_mode="silent"
+        )
+        await post.publish(VOTE)
+        alert = await telegram.wait_for_message(CHANNEL, containing="Parliament sets the budget")
         assert alert.disable_notification
 
 

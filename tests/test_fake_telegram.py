@@ -16,6 +16,7 @@ from telegram import (
     Bot,
     BotCommandScopeAllPrivateChats,
     ChatMember,
+    ChatMemberAdministrator,
     ChatMemberUpdated,
     ForceReply,
     InlineKeyboardButton,
@@ -467,3 +468,90 @@ async def test_wrong_token_is_unauthorized(telegram: FakeTelegram) -> None:
     with pytest.raises(InvalidToken):
         async with Bot("999:WRONG", base_url=telegram.base_url):
             pass
+
+
+# ---------------------------------------------------------------------------------- channels
+CHANNEL, CHANNEL_ADMIN, READER = -1009001, 901, 902
+
+
+async def test_a_channel_post_is_the_channels_and_only_its_administrators_post(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    with pytest.raises(AssertionError, match="no administrator of channel"):
+        telegram.user_sends(CHANNEL, "/start", chat_type="channel")  # the bot hears nothing
+    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
+    telegram.admins[CHANNEL] = {CHANNEL_ADMIN}
+    with pytest.raises(AssertionError, match="user 902 is no administrator"):
+        telegram.user_sends(CHANNEL, "/start", chat_type="channel", user_id=READER)
+    telegram.user_sends(CHANNEL, "/start", chat_type="channel", user_id=CHANNEL_ADMIN)
+    joined, posted = await bot.get_updates()
+    assert joined.my_chat_member is not None and posted.channel_post is not None
+    added = joined.my_chat_member.new_chat_member
+    assert isinstance(added, ChatMemberAdministrator)
+    assert added.can_post_messages and added.can_delete_messages
+    post = posted.channel_post
+    assert post.from_user is None and post.sender_chat is not None
+    assert post.sender_chat.id == CHANNEL and post.chat.type == "channel"
+    assert post.message_id == telegram.latest_message_id(CHANNEL)
+
+    # The bot's own posts are the channel's too; a reader's press names the reader.
+    sent = await bot.send_message(CHANNEL, "hi", reply_markup=_one_button("sv:1"))
+    assert sent.from_user is None and sent.sender_chat is not None
+    telegram.press_button(CHANNEL, sent.message_id, "sv:1", user_id=READER)
+    (pressed,) = await bot.get_updates(offset=posted.update_id + 1)
+    assert pressed.callback_query is not None and pressed.callback_query.from_user.id == READER
+
+
+async def test_a_channel_takes_posts_only_from_an_administrator_with_the_right(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    telegram.bot_membership_changes(
+        CHANNEL, "administrator", chat_type="channel", rights=frozenset({"edit_messages"})
+    )
+    with pytest.raises(BadRequest, match="Need administrator rights in the channel chat"):
+        await bot.send_message(CHANNEL, "hi")
+    member = await bot.get_chat_member(CHANNEL, telegram.bot_id)
+    assert isinstance(member, ChatMemberAdministrator) and not member.can_post_messages
+    telegram.bot_membership_changes(CHANNEL, "left", chat_type="channel")
+    with pytest.raises(Forbidden, match="bot is not a member of the channel chat"):
+        await bot.send_message(CHANNEL, "hi")
+    telegram.bot_membership_changes(CHANNEL, "kicked", chat_type="channel")
+    with pytest.raises(Forbidden, match="bot was kicked from the channel chat"):
+        await bot.send_message(CHANNEL, "hi")
+
+
+async def test_delete_message_needs_the_right_to_delete_others_posts(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    telegram.bot_membership_changes(
+        CHANNEL, "administrator", chat_type="channel", rights=frozenset({"post_messages"})
+    )
+    telegram.user_sends(CHANNEL, "/start", chat_type="channel")
+    post = telegram.latest_message_id(CHANNEL)
+    own = await bot.send_message(CHANNEL, "answer")
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await bot.delete_message(CHANNEL, post)
+    assert await bot.delete_message(CHANNEL, own.message_id)  # its own posts it may
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(CHANNEL, own.message_id)
+    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
+    assert await bot.delete_message(CHANNEL, post)
+    assert telegram.deleted_messages == [(CHANNEL, own.message_id), (CHANNEL, post)]
+
+
+async def test_a_press_answer_may_only_open_the_bots_own_start_link(
+    bot: Bot, telegram: FakeTelegram
+) -> None:
+    sent = await bot.send_message(5, "hi", reply_markup=_one_button("sv:1"))
+    first = telegram.press_button(5, sent.message_id, "sv:1")
+    with pytest.raises(BadRequest, match="Url_invalid"):
+        await bot.answer_callback_query(first, url="https://example.org/")
+    with pytest.raises(BadRequest, match="Url_invalid"):
+        await bot.answer_callback_query(first, url="https://t.me/newsbot_test_bot?start=a b")
+    link = "https://t.me/newsbot_test_bot?start=save_1"
+    assert await bot.answer_callback_query(first, url=link)
+    assert telegram.callback_answers[-1]["url"] == link
+
+
+def _one_button(data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("⭐", callback_data=data)]])

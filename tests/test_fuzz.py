@@ -65,6 +65,8 @@ words = st.sampled_from(
         '"Kim',
         "compact",
         "large",
+        "save_1",
+        "save_0",
     )
 )
 
@@ -124,7 +126,7 @@ messages = st.sampled_from(["command"] * 6 + ["press"] * 3 + ["text"]).flatmap(
 )
 cases = st.builds(
     Case,
-    chat_type=st.sampled_from(["private", "private", "group", "supergroup"]),
+    chat_type=st.sampled_from(["private", "private", "group", "supergroup", "channel"]),
     text=messages,
     data=button_data,
     by_other_user=st.booleans(),
@@ -163,6 +165,9 @@ SEEDS = [
         for kind in ("private", "group")
     ),
     Case("private", f"/latest {MARKUP} 5"),
+    *(Case("channel", f"/{name} {MARKUP}") for name in COMMANDS),
+    Case("private", "/start save_1"),
+    Case("private", "/start save_999999"),
     *(
         Case(kind, None, f"{prefix}{MARKUP}")
         for prefix in PREFIXES
@@ -182,6 +187,8 @@ SEEDS = [
     Case("private", None, "ch:all"),
     Case("private", f"{MARKUP} answers", replying=True),
     *(Case("private", None, data) for data in ("ml:", "ol:", "um:1", "mo:Test feed")),
+    *(Case(kind, None, "sv:1") for kind in ("group", "channel")),
+    Case("channel", None, "tp:+:World", by_other_user=True),
 ]
 
 
@@ -197,6 +204,11 @@ class Harness:
             return 600_000 + number
         if chat_type == "group":
             return -600_000 - number
+        if chat_type == "channel":
+            # Posts reach a bot only in channels where it is an administrator.
+            channel = -1_007_000_000_000 - number
+            self.telegram.bot_membership_changes(channel, "administrator", chat_type="channel")
+            return channel
         return -1_006_000_000_000 - number
 
     async def sentinel(self) -> None:

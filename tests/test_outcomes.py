@@ -33,6 +33,10 @@ from sending.outcomes import Answer, Outcome, answer_of
         ),
         (BadRequest("Bad Request: chat not found"), Answer(Outcome.CHAT_GONE, "chat not found")),
         (
+            BadRequest("Bad Request: need administrator rights in the channel chat"),
+            Answer(Outcome.CHAT_GONE, "Need administrator rights in the channel chat"),
+        ),
+        (
             BadRequest("Can't parse entities: unsupported start tag"),
             Answer(Outcome.HTML_REFUSED, "Can't parse entities: unsupported start tag"),
         ),

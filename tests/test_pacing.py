@@ -57,6 +57,10 @@ def test_a_private_chat_waits_a_second_after_each_answer_a_group_three() -> None
     pacing.start(GROUP, 0.0)
     pacing.answered(GROUP, 0.2)
     assert pacing.chat_ready_at(GROUP, 0.5) == pytest.approx(3.0)  # 20 a minute, evenly
+    channel = -1001234567890  # a channel's id: paced as a group
+    pacing.start(channel, 0.0)
+    pacing.answered(channel, 0.2)
+    assert pacing.chat_ready_at(channel, 0.5) == pytest.approx(3.0)
     # A reply waives the even pace, never the window: the group has room, Ann's second has not.
     assert pacing.chat_ready_at(GROUP, 0.5, smooth=False) == 0.5
     assert pacing.chat_ready_at(ANN, 0.5, smooth=False) == pytest.approx(1.2)

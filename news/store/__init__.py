@@ -11,6 +11,7 @@ from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
 from news.store.chats import Chats
 from news.store.database import create_engine, migrate, sessions_for
+from news.store.expiring import Expiring
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
 from news.store.mutes import Mutes
@@ -36,6 +37,7 @@ class Store:
     held: HeldArticles
     prompts: Prompts
     mutes: Mutes
+    expiring: Expiring
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -55,6 +57,7 @@ class Store:
             HeldArticles(sessions),
             Prompts(sessions),
             Mutes(sessions),
+            Expiring(sessions),
         )
 
     async def migrate(self) -> None:

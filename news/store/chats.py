@@ -1,6 +1,6 @@
 """Chats, the topics they follow, and the events of a chat's life, each one transaction:
-follow, unfollow, back (it talks to us or lets us in again), gone (it can no longer receive
-messages) and moved (a group became a supergroup with a new id)."""
+follow, unfollow, back (it talks to us or lets us in again, and who let us in), gone (it can no
+longer receive messages, and why) and moved (a group became a supergroup with a new id)."""
 
 from __future__ import annotations
 
@@ -40,11 +40,16 @@ class Chats:
         self._sessions = sessions
 
     # ------------------------------------------------------------------ life events
-    async def back(self, chat: ChatProfile, now: datetime) -> None:
+    async def back(self, chat: ChatProfile, now: datetime, *, added_by: int | None = None) -> None:
         """The chat talks to us, or let us in again: recorded the first time, active from now
-        on, with everything it had kept."""
+        on, with everything it had kept. `added_by`: the user who let the bot in (added it to
+        a group or channel), remembered until the chat lets it in again after a removal."""
         async with self._sessions.begin() as session:
-            await _recorded(session, chat, now)
+            row = await session.get(ChatRow, chat.id)
+            letting_in = row is None or not row.active or row.added_by is None
+            row = await _recorded(session, chat, now)
+            if added_by is not None and letting_in:
+                row.added_by = added_by
 
     async def follow(
         self,
@@ -81,11 +86,16 @@ class Chats:
             return set(removed)
 
     async def gone(self, chat_id: int, reason: str) -> int:
-        """The chat can no longer receive messages (it blocked or removed the bot, or Telegram
-        lost it): kept with everything it follows, sent nothing, its unsent messages cancelled
-        with the reason. Returns how many were cancelled."""
+        """The chat can no longer receive messages (it blocked or removed the bot, took away
+        its right to post, or Telegram lost it): kept with everything it follows and the
+        reason, sent nothing, its unsent messages cancelled with the reason. Returns how many
+        were cancelled."""
         async with self._sessions.begin() as session:
-            await session.execute(update(ChatRow).where(ChatRow.id == chat_id).values(active=False))
+            await session.execute(
+                update(ChatRow)
+                .where(ChatRow.id == chat_id)
+                .values(active=False, inactive_reason=reason)
+            )
             result = await session.execute(
                 update(DeliveryRow)
                 .where(
@@ -259,5 +269,6 @@ async def _recorded(session: AsyncSession, chat: ChatProfile, now: datetime) -> 
         session.add(row)
     else:
         row.active, row.title = True, chat.title or row.title
+        row.inactive_reason = None
         row.language = row.language or chat.language
     return row

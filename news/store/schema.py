@@ -147,6 +147,10 @@ class ChatRow(Base):
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who let the bot in (added it to the group or channel, or unblocked it), kept until the
+    # next time it is let in; and why the chat went inactive, kept until it is back.
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    inactive_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SubscriptionRow(Base):
@@ -299,3 +303,19 @@ class PromptRow(Base):
     )
     menu: Mapped[str] = mapped_column(String(16))  # the menu that asked, and takes the answer
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExpiringRow(Base):
+    """A message the bot deletes when its time comes: a command posted in a channel and the
+    bot's answer to it. Kept here, not in memory, so a restart does not forget them; no
+    foreign key, so /stop in a channel still has its own command and answer cleared away."""
+
+    __tablename__ = "expiring_messages"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", name="uq_expiring_messages_chat_message"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -40,6 +40,9 @@ _CHAT_ACTIONS = {
     "upload_video_note",
 }  # fmt: skip
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+# What a bot administrator may do in a channel unless a test says otherwise: post, edit and
+# delete (https://core.telegram.org/bots/api#chatmemberadministrator).
+CHANNEL_RIGHTS = frozenset({"post_messages", "edit_messages", "delete_messages"})
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -139,6 +142,9 @@ class FakeTelegram:
         self._allowed_updates: set[str] | None = None
         self._poll_generation = 0
         self._bot_status: dict[int, str] = {}
+        self._bot_rights: dict[int, frozenset[str]] = {}  # an administrator bot's can_* rights
+        self._outgoing: set[tuple[int, int]] = set()  # (chat, message) the bot sent
+        self.deleted_messages: list[tuple[int, int]] = []  # (chat, message), in order
         self._deleted: set[int] = set()
         self._migrated: dict[int, int] = {}  # group id -> its supergroup's id
         self._random = random.Random(6)  # faults that hit a share of requests, reproducibly
@@ -196,6 +202,8 @@ class FakeTelegram:
     ) -> int:
         if user_id is None:
             user_id = chat_id if chat_type == "private" else DEFAULT_GROUP_USER
+        if chat_type == "channel":
+            self._check_channel_post(chat_id, user_id)
         user = {"id": user_id, "is_bot": False, "first_name": first_name}
         self.users[user_id] = user | {"language_code": language_code}
         chat: JSON = {"id": chat_id, "type": chat_type}
@@ -240,7 +248,7 @@ class FakeTelegram:
         check_button: bool = True,  # False lets a test forge data no button carries
     ) -> str:
         message = self._messages.get((chat_id, message_id))
-        if message is None or message.get("from", {}).get("id") != self.bot_id:
+        if message is None or (chat_id, message_id) not in self._outgoing:
             raise AssertionError(f"the bot sent no message {message_id} to chat {chat_id}")
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         datas = [button.get("callback_data") for row in rows for button in row]
@@ -261,19 +269,37 @@ class FakeTelegram:
         *,
         chat_type: str = "private",
         user_id: int | None = None,
+        rights: frozenset[str] | None = None,  # an administrator's can_* rights, without "can_"
     ) -> int:
-        """Also changes what sending answers: "kicked"/"left" make sendMessage fail with 403."""
+        """Also changes what sending answers: "kicked"/"left" make sendMessage fail with 403,
+        and in a channel only an administrator with the right to post may send."""
         chat = self.chats.setdefault(chat_id, self._default_chat(chat_id, chat_type))
-        bot = self._bot_user()
         update = {"chat": chat, "from": self._user(chat_id, user_id), "date": int(time.time())}
-        update["old_chat_member"] = _member(bot, self._bot_status.get(chat_id, "member"))
-        update["new_chat_member"] = _member(bot, new_status)
+        update["old_chat_member"] = self._bot_member(chat_id)
         self._bot_status[chat_id] = new_status
+        if new_status == "administrator":
+            channel = chat["type"] == "channel"
+            self._bot_rights[chat_id] = (
+                rights if rights is not None else CHANNEL_RIGHTS if channel else _GROUP_RIGHTS
+            )
+        update["new_chat_member"] = self._bot_member(chat_id)
         return self._queue("my_chat_member", update)
+
+    def _check_channel_post(self, chat_id: int, user_id: int) -> None:
+        """Only a channel's administrators post in it, and a bot hears the posts of channels
+        where it is an administrator."""
+        if self._bot_status.get(chat_id) != "administrator":
+            raise AssertionError(f"the bot is no administrator of channel {chat_id}: no updates")
+        if chat_id in self.admins and user_id not in self.admins[chat_id]:
+            raise AssertionError(f"user {user_id} is no administrator of channel {chat_id}")
 
     # ----------------------------------------------------------------- observing
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
+
+    def latest_message_id(self, chat_id: int) -> int:
+        """The id of the newest message in the chat, whoever sent it (0: none yet)."""
+        return self._message_ids[chat_id]
 
     def message_state(self, chat_id: int, message_id: int) -> JSON:
         """The message as Telegram now holds it (after edits)."""
@@ -478,7 +504,9 @@ class FakeTelegram:
                 {"migrate_to_chat_id": self._migrated[chat_id]},
             )
         status = self._bot_status.get(chat_id, "member")
-        if sending and status in ("kicked", "left"):
+        if sending and self.chats.get(chat_id, {}).get("type") == "channel":
+            self._check_channel_send(chat_id, status)
+        elif sending and status in ("kicked", "left"):
             if chat_id > 0:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             kind = self.chats.get(chat_id, {}).get("type")
@@ -488,6 +516,29 @@ class FakeTelegram:
                 raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
             raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
         return chat_id
+
+    def _check_channel_send(self, chat_id: int, status: str) -> None:
+        """A bot posts in a channel as an administrator with the right to post."""
+        if status == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the channel chat")
+        if status != "administrator":
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        if "post_messages" not in self._bot_rights.get(chat_id, frozenset()):
+            raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+
+    def _may_delete(self, chat: JSON, message_id: int) -> bool:
+        """https://core.telegram.org/bots/api#deletemessage: a bot deletes its own messages
+        (in a channel with the right to post), a private chat's incoming ones, and anything
+        in a group where it is an administrator or a supergroup or channel where it has the
+        right to delete messages."""
+        chat_id, kind = chat["id"], chat["type"]
+        rights = self._bot_rights.get(chat_id, frozenset())
+        admin = self._bot_status.get(chat_id) == "administrator"
+        if (chat_id, message_id) in self._outgoing:
+            return kind != "channel" or (admin and "post_messages" in rights)
+        if kind in ("private", "group"):
+            return kind == "private" or admin
+        return admin and "delete_messages" in rights
 
     def _check_flood(self, chat_id: int) -> None:
         """Telegram's documented limits; only accepted messages count (see _count_sent)."""
@@ -637,7 +688,12 @@ class FakeTelegram:
         self._count_sent(chat_id)
         chat = self.chats.get(chat_id) or self._default_chat(chat_id)
         message: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time())}
-        message.update({"chat": chat, "from": self._bot_user(), "text": text})
+        # In a channel a post is the channel's, the bot's own included: sender_chat, no from
+        # (https://core.telegram.org/bots/api#message).
+        if chat["type"] == "channel":
+            message.update({"chat": chat, "sender_chat": chat, "text": text})
+        else:
+            message.update({"chat": chat, "from": self._bot_user(), "text": text})
         if entities:
             message["entities"] = entities
         if markup and "inline_keyboard" in markup:  # only inline keyboards stay on a message
@@ -651,6 +707,7 @@ class FakeTelegram:
         if preview is not None:  # a Message says which options made its preview
             message["link_preview_options"] = preview
         self._messages[(chat_id, message["message_id"])] = message
+        self._outgoing.add((chat_id, message["message_id"]))
         self.sent.append(
             SentMessage(
                 message_id=message["message_id"],
@@ -697,7 +754,7 @@ class FakeTelegram:
         message = self._messages.get((chat_id, message_id))
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        if message.get("from", {}).get("id") != self.bot_id:
+        if (chat_id, message_id) not in self._outgoing:
             raise ApiError(400, "Bad Request: message can't be edited")
         return message
 
@@ -725,6 +782,21 @@ class FakeTelegram:
     async def _api_editMessageReplyMarkup(self, params: JSON) -> JSON:
         return self._apply_edit(params, self._editable(params), {})
 
+    async def _api_deleteMessage(self, params: JSON) -> bool:
+        chat_id = self._chat_id(params)
+        message_id = params.get("message_id")
+        if not isinstance(message_id, int):
+            raise ApiError(400, "Bad Request: message identifier is not specified")
+        if (chat_id, message_id) not in self._messages:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        chat = self.chats.get(chat_id) or self._default_chat(chat_id)
+        if not self._may_delete(chat, message_id):
+            raise ApiError(400, "Bad Request: message can't be deleted")
+        del self._messages[(chat_id, message_id)]
+        self.deleted_messages.append((chat_id, message_id))
+        self._notify()
+        return True
+
     async def _api_answerCallbackQuery(self, params: JSON) -> bool:
         query_id = str(params.get("callback_query_id"))
         if query_id not in self._open_queries:
@@ -732,6 +804,13 @@ class FakeTelegram:
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
+        url = params.get("url")
+        # Outside games, the only URL an answer may open is the bot's own start link
+        # (https://core.telegram.org/bots/api#answercallbackquery), with a payload as deep
+        # links allow (https://core.telegram.org/bots/features#deep-linking).
+        start = rf"(https://)?t\.me/{re.escape(self.bot_username)}\?start=[A-Za-z0-9_-]{{1,64}}"
+        if url is not None and not re.fullmatch(start, str(url)):
+            raise ApiError(400, "Bad Request: URL_INVALID")
         self._open_queries.discard(query_id)  # a query can be answered once
         self.callback_answers.append(params)
         self._notify()
@@ -782,13 +861,20 @@ class FakeTelegram:
 
     def _chat_member(self, chat_id: int, user_id: int) -> JSON:
         user = self._bot_user() if user_id == self.bot_id else self._user(chat_id, user_id)
+        if user_id == self.bot_id:
+            return self._bot_member(chat_id)
         if user_id in self.admins.get(chat_id, set()):
             return _member(user, "administrator")
-        if user_id == self.bot_id:
-            return _member(user, self._bot_status.get(chat_id, "member"))
         # A test that names no admins of a group acts in it as its creator.
         unset = chat_id < 0 and chat_id not in self.admins and user_id == DEFAULT_GROUP_USER
         return _member(user, "creator" if user_id == chat_id or unset else "member")
+
+    def _bot_member(self, chat_id: int) -> JSON:
+        status = self._bot_status.get(chat_id, "member")
+        if status != "administrator":
+            return _member(self._bot_user(), status)
+        channel = self.chats.get(chat_id, {}).get("type") == "channel"
+        return _member(self._bot_user(), status, self._bot_rights.get(chat_id), channel=channel)
 
     async def _api_getChatMember(self, params: JSON) -> JSON:
         return self._chat_member(self._chat_id(params), int(params.get("user_id") or 0))
@@ -807,18 +893,27 @@ class FakeTelegram:
         return True
 
 
-def _member(user: JSON, status: str) -> JSON:
-    """A ChatMember of that status with every field PTB requires for it."""
+_GROUP_RIGHTS = frozenset(
+    {"manage_chat", "delete_messages", "manage_video_chats", "restrict_members",
+     "promote_members", "change_info", "invite_users", "post_stories", "edit_stories",
+     "delete_stories"}
+)  # fmt: skip
+
+
+def _member(
+    user: JSON, status: str, rights: frozenset[str] | None = None, *, channel: bool = False
+) -> JSON:
+    """A ChatMember of that status with every field PTB requires for it; an administrator has
+    every group right unless `rights` names those it has, and in a channel its post and edit
+    rights as well."""
     member: JSON = {"status": status, "user": user}
     if status == "creator":
         member["is_anonymous"] = False
     elif status == "administrator":
         member.update(can_be_edited=False, is_anonymous=False)
-        rights = ("manage_chat", "delete_messages", "manage_video_chats", "restrict_members",
-                  "promote_members", "change_info", "invite_users", "post_stories", "edit_stories",
-                  "delete_stories")  # fmt: skip
-        for right in rights:
-            member["can_" + right] = True
+        names = sorted(_GROUP_RIGHTS | ({"post_messages", "edit_messages"} if channel else set()))
+        for right in names:
+            member["can_" + right] = rights is None or right in rights
     elif status == "kicked":
         member["until_date"] = 0
     return member
