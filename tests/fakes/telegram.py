@@ -506,16 +506,23 @@ class FakeTelegram:
         status = self._bot_status.get(chat_id, "member")
         if sending and self.chats.get(chat_id, {}).get("type") == "channel":
             self._check_channel_send(chat_id, status)
-        elif sending and status in ("kicked", "left"):
-            if chat_id > 0:
-                raise ApiError(403, "Forbidden: bot was blocked by the user")
-            kind = self.chats.get(chat_id, {}).get("type")
-            if kind is None:
-                kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-            if status == "kicked":
-                raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
-            raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
+        elif sending:
+            self._check_member(chat_id)
         return chat_id
+
+    def _check_member(self, chat_id: int) -> None:
+        """A chat the bot was removed from (or a user who blocked it) answers nothing."""
+        status = self._bot_status.get(chat_id, "member")
+        if status not in ("kicked", "left"):
+            return
+        if chat_id > 0:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        kind = self.chats.get(chat_id, {}).get("type")
+        if kind is None:
+            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        if status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
+        raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
 
     def _check_channel_send(self, chat_id: int, status: str) -> None:
         """A bot posts in a channel as an administrator with the right to post."""
@@ -880,8 +887,9 @@ class FakeTelegram:
         return self._chat_member(self._chat_id(params), int(params.get("user_id") or 0))
 
     async def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
-        # A chat the bot was removed from no longer answers, as sending to it does not.
-        chat_id = self._chat_id(params, sending=True)
+        # A chat the bot was removed from no longer answers; no right to post is needed.
+        chat_id = self._chat_id(params)
+        self._check_member(chat_id)
         if chat_id > 0:
             return [self._chat_member(chat_id, chat_id)]
         return [self._chat_member(chat_id, u) for u in sorted(self.admins.get(chat_id, set()))]
