@@ -259,7 +259,7 @@ def _register_features(
     }
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))
-    return [AlertsMenu(store, clock), latest]
+    return [AlertsMenu(store, clock), mutes, latest]
 
 
 def _register_channels(app: NewsApp, channels: Channels, manager: Manager) -> None:

@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import manage_texts, texts
-from bot.respond import chat_id, reply
+from bot.respond import reply
 from bot.target import Target
 from news import buttons
 from news.buttons import LATEST_MAX_COUNT, LATEST_MAX_OFFSET, LatestMore, Plain
@@ -95,7 +95,7 @@ class Latest:
         button press; headed with the chat's name when it is for another chat."""
         # One more than shown: whether a More button makes sense, without a count query.
         found = await self.store.articles.latest(
-            asked.topic, limit=asked.count + 1, offset=offset, chat=chat_id(update)
+            asked.topic, limit=asked.count + 1, offset=offset, chat=target.id
         )
         shown = found[: asked.count]
         if not shown:

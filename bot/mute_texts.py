@@ -16,6 +16,7 @@ from news.text import shorten
 MUTES_LABEL = N_("🔇 Muted words and sources")
 SOURCES_LABEL = N_("📰 Mute a source")
 BACK_LABEL = N_("◀ Back to mutes")
+ADD_LABEL = N_("➕ Mute words or a source")
 
 
 def usage(locale: Locale) -> str:
@@ -90,8 +91,12 @@ def too_many(locale: Locale) -> str:
     ).format(most=MAX_MUTES)
 
 
-def listing(mutes: Sequence[Mute], locale: Locale) -> str:
+def listing(mutes: Sequence[Mute], locale: Locale, *, typed: bool = True) -> str:
+    """The mutes, numbered; `typed`: the chat can type /mute (not one managed from elsewhere,
+    where ➕ asks instead)."""
     _ = locale.gettext
+    if not mutes and not typed:
+        return _("Nothing is muted here. Tap ➕ to mute words or a source.")
     if not mutes:
         return _(
             "Nothing is muted here. Mute words with /mute Chelsea, or an outlet with "
@@ -100,7 +105,10 @@ def listing(mutes: Sequence[Mute], locale: Locale) -> str:
     title = _("🔇 Muted here ({count} of {most})").format(count=len(mutes), most=MAX_MUTES)
     lines = [f"<b>{title}</b>"]
     lines += [f"{number}. {shown(mute, locale)}" for number, mute in enumerate(mutes, start=1)]
-    lines += ["", _("Press ✖ with a number, or send /mute remove and the number, to unmute.")]
+    if typed:
+        lines += ["", _("Press ✖ with a number, or send /mute remove and the number, to unmute.")]
+    else:
+        lines += ["", _("Press ✖ with a number to unmute.")]
     return "\n".join(lines)
 
 
@@ -173,3 +181,14 @@ def too_many_answer(locale: Locale) -> str:
     return locale.gettext("This chat already has {most} mutes. Remove one first.").format(
         most=MAX_MUTES
     )
+
+
+def question(locale: Locale) -> str:
+    return locale.gettext(
+        'What should I mute? Reply to this message with words, a "phrase", or source and an '
+        "outlet, for example:\nfootball\nsource Example News"
+    )
+
+
+def placeholder(locale: Locale) -> str:
+    return locale.gettext("Words, or source and an outlet")

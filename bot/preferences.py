@@ -160,7 +160,11 @@ def keyboard(
             button(key.PICTURE, Picture.SMALL, _(preference_texts.PICTURE_SMALL_LABEL)),
             button(key.PICTURE, Picture.LARGE, _(preference_texts.PICTURE_LARGE_LABEL)),
         ],
-        [InlineKeyboardButton(_(MUTES_LABEL), callback_data=buttons.encode(MuteList()))],
+        [
+            InlineKeyboardButton(
+                _(MUTES_LABEL), callback_data=buttons.encode(buttons.aimed(aim, MuteList()))
+            )
+        ],
     ]
     back = target.back(locale) if target is not None else []
     return InlineKeyboardMarkup([*rows, *back])

@@ -27,6 +27,7 @@ CHANNEL, GROUP = -1001234567890, -1009876543210
 ADMIN, READER = 4401, 4402
 TITLE = "Kyiv <Daily>"
 HEADER = f"📢 {TITLE}\n\n"
+GONE_ANSWER = "I am no longer in that chat, so it can't be changed from here."
 AT = f"@{CHANNEL}:"
 ADD_LINK = (
     "https://t.me/newsbot_test_bot?startchannel&admin=post_messages+edit_messages+delete_messages"
@@ -37,6 +38,7 @@ async def known_channel(telegram: FakeTelegram, room: Newsroom, *admins: int) ->
     """The bot is an administrator of the channel, and has recorded it."""
     telegram.chats[CHANNEL] = {"id": CHANNEL, "type": "channel", "title": TITLE}
     telegram.admins[CHANNEL] = set(admins)
+    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
     async with room.store() as store:
         await store.chats.back(ChatProfile(CHANNEL, kind="channel", title=TITLE), _now())
 
@@ -75,7 +77,8 @@ async def test_an_administrator_manages_a_channel_from_a_private_chat(
         await press(telegram, ADMIN, menu, AT + "mg:home")
         assert text_of(telegram, ADMIN, menu).startswith(HEADER + "What would you like to change?")
         assert set(buttons(telegram, ADMIN, menu)) == {
-            AT + "mg:topics", AT + "mg:settings", AT + "mg:alerts", AT + "mg:latest", "ch:all"
+            AT + "mg:topics", AT + "mg:settings", AT + "mg:alerts", AT + "mg:mutes",
+            AT + "mg:latest", "ch:all",
         }  # fmt: skip
 
         # Topics: the channel follows Politics, and the next article arrives there.
@@ -181,12 +184,10 @@ async def test_only_administrators_see_and_change_a_channel(
         async with room.store() as store:
             await store.chats.gone(CHANNEL, "bot was removed")
         await say(telegram, READER, "/channels", "I know no channel")
-        gone = (
-            await press(telegram, READER, topics.message_id - 0, AT + "mg:home", check_button=False)
-            if False
-            else None
-        )
-        assert gone is None
+        gone = await press(telegram, READER, topics.message_id, AT + "mg:home", check_button=False)
+        assert gone["text"] == GONE_ANSWER
+        async with room.store() as store:
+            assert await store.chats.topics(CHANNEL) == {"World"}
 
         # Not in a group: the list is the user's own.
         telegram.admins[GROUP] = {ADMIN}
@@ -207,3 +208,34 @@ async def test_a_prompt_answered_after_a_restart_lands_on_the_channel(
         assert added.text.startswith(HEADER + '🔔 Alert added: "kim jong un" -sport')
         async with room.store() as store:
             assert await store.alerts.texts(CHANNEL) == ['"kim jong un" -sport']
+
+
+async def test_a_mute_typed_through_the_prompt_lands_on_the_channel(
+    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
+) -> None:
+    async with newsroom(telegram, feeds, tmp_path, {}) as room:
+        await known_channel(telegram, room, ADMIN)
+        async with room.store() as store:
+            await store.chats.follow(ChatProfile(CHANNEL, kind="channel"), {"Politics"}, _now())
+        menu = await open_menu(telegram, ADMIN, "mutes")
+        assert text_of(telegram, ADMIN, menu.message_id).startswith(HEADER + "Nothing is muted")
+        before = len(telegram.messages_to(ADMIN))
+        await press(telegram, ADMIN, menu.message_id, AT + "ask:mutes")
+        prompt = await telegram.wait_for_message(
+            ADMIN, containing="What should I mute", after=before
+        )
+        assert prompt.reply_markup is not None and prompt.reply_markup["force_reply"] is True
+        muted = await say(telegram, ADMIN, "football", "Muted", reply_to=prompt.message_id)
+        assert muted.text.startswith(HEADER + "🔇 Muted: football")
+        async with room.store() as store:
+            assert [mute.value for mute in await store.mutes.of(CHANNEL)] == ["football"]
+            assert await store.mutes.of(ADMIN) == []
+
+        room.publish(
+            story("m1", "Football club sacks its coach"),
+            story("m2", "Parliament passes the budget"),
+        )
+        await telegram.wait_for_message(CHANNEL, containing="Parliament passes")
+        async with room.store() as store:
+            queued = [entry.title for entry in await store.outbox.entries(CHANNEL)]
+        assert queued == ["Parliament passes the budget"]  # the muted one was never queued
