@@ -38,9 +38,10 @@ async def known_channel(telegram: FakeTelegram, room: Newsroom, *admins: int) ->
     """The bot is an administrator of the channel, and has recorded it."""
     telegram.chats[CHANNEL] = {"id": CHANNEL, "type": "channel", "title": TITLE}
     telegram.admins[CHANNEL] = set(admins)
-    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
     async with room.store() as store:
         await store.chats.back(ChatProfile(CHANNEL, kind="channel", title=TITLE), _now())
+    # Then Telegram's side: the bot may post there (the update finds the channel recorded).
+    telegram.bot_membership_changes(CHANNEL, "administrator", chat_type="channel")
 
 
 def _now() -> datetime:
