@@ -8,8 +8,10 @@ joins the open story (its first telling within the window) that resembles it bes
 - that story leads the next-best open story by a margin: an article that fits two stories about
   as well is a new development, and a wrong merge hides news while a missed one only repeats it.
 
-A pair score is the cosine of the two tellings' word vectors (TF-IDF, news/signature.py), times a
-penalty when each headline carries names or numbers the other article never mentions. The IDF
+A pair score is the cosine of the two tellings' word vectors (TF-IDF, news/signature.py), less
+a share for how much of each headline the other article never mentions (its names and numbers,
+the marks, counting double), and nothing at all when the two headlines name only different
+people, places or numbers, or fill one template with different ones. The IDF
 comes from the tellings the index holds: those of the window, and at least the newest
 `idf_articles` (so a quiet night does not make every word look rare). Each telling's weights are
 fixed when it arrives, and the store keeps them (Signature.encode); `StoryIndex.restore` rebuilds
@@ -24,10 +26,9 @@ rebuilds the big matrix more than once in MIDDLE adds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,7 @@ BIG_RUN, MIDDLE_RUN, SMALL_RUN = 0, 1, 2
 MARK_WEIGHT = 2.0
 # Share of the non-mark headline words two template twins have in common.
 TEMPLATE_OVERLAP = 0.5
+MIN_COSINE = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ class _Run:
     """Tellings whose postings share one sparse matrix (token rows, telling columns)."""
 
     slots: set[int] = field(default_factory=set)
-    matrix: Any = None  # scipy.sparse.csr_matrix, built lazily
+    matrix: sparse.csr_matrix | None = None
     columns: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     dirty: bool = False
     dead: int = 0  # columns of forgotten tellings still in the matrix
@@ -307,6 +309,8 @@ class StoryIndex:
             # A story whose first telling is forgotten is closed for good (it began before the
             # window), so its later tellings never need their story again.
             del self._stories[telling.story_id]
+        elif members is not None:
+            members.remove(entry.slot)
         run = self._runs[entry.run]
         run.slots.discard(entry.slot)
         # Columns of forgotten tellings are skipped when read; the matrix is rebuilt only once
@@ -321,58 +325,79 @@ class StoryIndex:
         if not signature.weights:
             return None
         threshold, margin = self.policy.threshold, self.policy.margin
-        # Below the floor a story can neither win nor stand in the winner's way.
-        cosines = self._cosines(signature, threshold - margin)
+        # A story sharing no word with the article is nobody's rival, whatever the policy.
+        slots, cosines = self._cosines(signature, max(threshold - margin, MIN_COSINE))
         opened = at - self.policy.window
-        # A story's least cosine bounds its score from above (conflicts only take away), so
-        # stories are scored best bound first, and only while one could still change the answer.
-        bounds: list[tuple[float, int]] = []
-        for story_id in {self._entries[slot].telling.story_id for slot in cosines}:
+        # The best story that reaches the threshold ...
+        leaders = [
+            (score, story)
+            for score, story in self._scores(signature, slots, cosines, threshold, opened)
+            if score >= threshold
+        ]
+        if not leaders:
+            return None
+        best, story_id = min(leaders, key=lambda leader: (-leader[0], leader[1]))
+        # ... joined only if no other open story comes within the margin of it.
+        rivals = max(best - margin, MIN_COSINE)
+        for score, other in self._scores(signature, slots, cosines, rivals, opened):
+            if other != story_id and score >= best - margin:
+                return None
+        return story_id
+
+    def _scores(
+        self,
+        signature: Signature,
+        slots: npt.NDArray[np.int64],
+        cosines: npt.NDArray[np.float64],
+        cutoff: float,
+        opened: datetime,
+    ) -> Iterator[tuple[float, int]]:
+        """(score, story id) of the open stories whose every telling's cosine reaches `cutoff`,
+        best bound first: a story's least cosine bounds its score (conflicts only take away)."""
+        close = cosines >= cutoff
+        found = {
+            slot: cosine
+            for slot, cosine in zip(slots[close].tolist(), cosines[close].tolist(), strict=True)
+            if slot in self._entries  # a forgotten telling's column, until the next rebuild
+        }
+        bounds = []
+        for story_id in {self._entries[slot].telling.story_id for slot in found}:
             members = self._stories.get(story_id)
             if not members or self._entries[members[0]].telling.at < opened:
                 continue
-            if all(slot in cosines for slot in members):
-                bounds.append((min(cosines[slot] for slot in members), story_id))
+            if all(slot in found for slot in members):
+                bounds.append((min(found[slot] for slot in members), story_id))
         bounds.sort(key=lambda bound: (-bound[0], bound[1]))
-        best, best_id, runner_up = -1.0, None, 0.0
-        for bound, story_id in bounds:
-            if bound < threshold and best < threshold:
-                break  # nothing left can reach the threshold
-            if best_id is not None and bound < best - margin:
-                break  # nothing left can win, or come within the margin of the winner
+        for _, story_id in bounds:
             score = min(
-                self._pair(cosines[slot], signature, self._entries[slot].telling.signature)
+                pair_score(
+                    found[slot],
+                    signature,
+                    self._entries[slot].telling.signature,
+                    self.policy.conflict_weight,
+                )
                 for slot in self._stories[story_id]
             )
-            if best_id is None or score > best or (score == best and story_id < best_id):
-                best, best_id, runner_up = score, story_id, max(runner_up, best)
-            else:
-                runner_up = max(runner_up, score)
-        if best_id is not None and best >= threshold and best - runner_up >= margin:
-            return best_id
-        return None
+            yield score, story_id
 
-    def _pair(self, cosine: float, a: Signature, b: Signature) -> float:
-        return pair_score(cosine, a, b, self.policy.conflict_weight)
-
-    def _cosines(self, signature: Signature, floor: float) -> dict[int, float]:
-        """Cosine with every held telling that reaches `floor`, by slot."""
+    def _cosines(
+        self, signature: Signature, floor: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Slots of the tellings whose cosine with `signature` reaches `floor`, and those cosines
+        (forgotten tellings included until their run is rebuilt)."""
         ids, values = self._postings(signature)
-        found: dict[int, float] = {}
+        slots, cosines = [np.zeros(0, np.int64)], [np.zeros(0, np.float64)]
         for run in self._runs:
             self._rebuild(run)
             if run.matrix is None:
                 continue
             inside = ids < run.matrix.shape[0]
             # The rows of the query's words, summed with its weights: one cosine per column.
-            cosines = run.matrix[ids[inside]].T @ values[inside]
-            close = np.flatnonzero(cosines >= floor)
-            for slot, value in zip(
-                run.columns[close].tolist(), cosines[close].tolist(), strict=True
-            ):
-                if slot in self._entries:
-                    found[slot] = value
-        return found
+            found = run.matrix[ids[inside]].T @ values[inside]
+            close = np.flatnonzero(found >= floor)
+            slots.append(run.columns[close])
+            cosines.append(found[close])
+        return np.concatenate(slots), np.concatenate(cosines)
 
     def _rebuild(self, run: _Run) -> None:
         if not run.dirty:
