@@ -7,7 +7,7 @@ three times the lead: it is the outlet's own summary of the event.
 
 A headline's names (capitalised words past the start of a sentence, or words its lead capitalises
 there) and numbers are its marks: two tellings of one event rarely disagree on them, while two
-events cut from one template ("Weather in Brest on 17 May", "Weather in Gomel on 17 May") differ
+events cut from one template ("Weather in Brest on 3 June", "Weather in Gomel on 3 June") differ
 in little else. news/stories.py weighs words by how rare they are and penalises such conflicts.
 """
 

@@ -106,7 +106,7 @@ def _strangers(a: Signature, b: Signature) -> bool:
 
 def _template_twins(a: Signature, b: Signature) -> bool:
     """Each headline has a name or number the other article lacks, and the rest of the two
-    headlines is mostly the same: "Weather in Brest on 17 May" and "Weather in Gomel on 17 May"."""
+    headlines is mostly the same: "Weather in Brest on 3 June" and "Weather in Gomel on 3 June"."""
     if not (a.marks - b.weights.keys() and b.marks - a.weights.keys()):
         return False
     rest_a, rest_b = a.headline - a.marks, b.headline - b.marks
