@@ -51,7 +51,12 @@ async def test_healthz_and_metrics_of_a_running_bot(
         await telegram.wait_for_message(5, containing="Two")
         health = await http.get("/healthz")
         assert (health.status_code, health.text) == (200, "ok\n")
-        metrics = (await http.get("/metrics")).text
+        # "sent" is written just after Telegram's answer: a scrape at once may still count
+        # the alert in the outbox, as an operator's next scrape would not.
+        for _ in range(50):
+            metrics = (await http.get("/metrics")).text
+            if "newsbot_outbox_depth 0.0" in metrics:
+                break
     assert 'newsbot_polls_total{result="200"}' in metrics
     assert 'newsbot_polls_total{result="error:http_5xx"}' in metrics  # the failing feed
     assert 'newsbot_subscriptions{topic="World"} 1.0' in metrics
