@@ -11,8 +11,7 @@ from news.mutes import MAX_MUTES, MuteKind
 from news.records import ChatMode, ChatProfile, DigestMessage, DigestReason, FeedConfig
 from news.routing import Plan
 from news.store import Store
-from news.store.held import MUTED
-from news.store.mutes import TooManyMutes
+from news.store.mutes import MUTED, TooManyMutes
 from tests.audience import follow_and_mute_many
 from tests.stock import NOW, article, follow, publish, take_due
 
@@ -67,6 +66,26 @@ async def test_a_muted_word_stops_the_topic_alert_but_not_the_keyword_alert(stor
         ("Chelsea agrees a transfer fee", "pending", "transfer"),
         ("Parliament passes the budget", "pending", None),
     ]
+
+
+async def test_a_new_mute_stops_what_is_still_queued_for_the_chat(store: Store) -> None:
+    """A busy group's queue can take minutes: what it muted meanwhile is not sent."""
+    await follow(store, ANN, "Politics")
+    await follow(store, BOB, "Politics")
+    await store.alerts.add(ANN, "transfer", NOW)
+    await publish(
+        store,
+        article("a", "Politics", title="Chelsea agrees a transfer fee"),
+        article("b", "Politics", title="Chelsea wins the cup"),
+        article("c", "Politics", title="Parliament passes the budget"),
+    )
+    await mute(store, ANN, "chelsea")
+    assert await titles(store, ANN) == [
+        ("Chelsea agrees a transfer fee", "pending", "transfer"),  # asked for by its words
+        ("Chelsea wins the cup", "skipped", None),
+        ("Parliament passes the budget", "pending", None),
+    ]
+    assert [state for _, state, _ in await titles(store, BOB)] == ["pending"] * 3  # not Bob's
 
 
 async def test_a_muted_outlet_stops_its_articles_only(store: Store) -> None:

@@ -14,16 +14,10 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from news import routing
-from news.mutes import Mute
 from news.records import ChatPrefs, DeliveryState, DigestReason
-from news.store.mutes import of_chat
-from news.store.outlets import outlet_column, outlet_name
+from news.store.mutes import of_chat, skip_muted
 from news.store.prefs import prefs_of
-from news.store.schema import ArticleRow, ChatRow, DeliveryRow, DigestRow, FeedRow
-
-# What a skipped row's last_error says.
-MUTED = "muted"
+from news.store.schema import ChatRow, DeliveryRow, DigestRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +73,7 @@ class HeldArticles:
         async with self._sessions.begin() as session:
             mutes = await of_chat(session, chat_id)
             if mutes:
-                await _skip_muted(session, chat_id, mutes)
+                await skip_muted(session, chat_id, mutes, (DeliveryState.HELD,))
             digest = DigestRow(chat_id=chat_id, reason=reason, created_at=now, parts_sent=0)
             session.add(digest)
             await session.flush()
@@ -109,37 +103,3 @@ class HeldArticles:
                 update(ChatRow).where(ChatRow.id == chat_id).values(last_digest_at=now)
             )
             return len(taken)
-
-
-async def _skip_muted(session: AsyncSession, chat_id: int, mutes: list[Mute]) -> None:
-    """Held articles the chat muted after they were held stay out of its digest. Those a
-    keyword alert brought stay in: the chat asked for those words."""
-    rows = await session.execute(
-        select(
-            DeliveryRow.id,
-            ArticleRow.title,
-            ArticleRow.key_points,
-            ArticleRow.summary,
-            outlet_column(),
-            FeedRow.url,
-        )
-        .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-        .where(
-            DeliveryRow.chat_id == chat_id,
-            DeliveryRow.state == DeliveryState.HELD,
-            DeliveryRow.matched.is_(None),
-        )
-    )
-    muted = [
-        id_
-        for id_, title, points, summary, outlet, url in rows
-        if routing.muted(routing.words_of(title, points, summary), outlet_name(outlet, url), mutes)
-    ]
-    if muted:
-        await session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.id.in_(muted), DeliveryRow.state == DeliveryState.HELD)
-            .values(state=DeliveryState.SKIPPED, last_error=MUTED)
-            .execution_options(synchronize_session=False)
-        )

@@ -6,13 +6,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from news import routing
 from news.mutes import MAX_MUTES, Mute, MuteKind
+from news.records import DeliveryState
 from news.store import numbered
-from news.store.schema import ChatRow, MuteRow, SubscriptionRow
+from news.store.outlets import outlet_column, outlet_name
+from news.store.schema import ArticleRow, ChatRow, DeliveryRow, FeedRow, MuteRow, SubscriptionRow
+
+# What a skipped row's last_error says.
+MUTED = "muted"
 
 
 class TooManyMutes(Exception):
@@ -27,7 +33,7 @@ class Mutes:
         """Store a mute; False when the chat has it already. Creates the chat if new."""
         async with self._sessions.begin() as session:
             try:
-                return await numbered.add(
+                added = await numbered.add(
                     session,
                     MuteRow,
                     chat_id,
@@ -38,6 +44,13 @@ class Mutes:
                 )
             except numbered.Full:
                 raise TooManyMutes from None  # the transaction rolls the insert back
+            if added:
+                # What is still queued for the chat and matches the new mute goes no further
+                # (rows being sent now are Telegram's already).
+                mute = [Mute(0, chat_id, kind, value)]
+                waiting = (DeliveryState.PENDING, DeliveryState.HELD)
+                await skip_muted(session, chat_id, mute, waiting)
+            return added
 
     async def of(self, chat_id: int) -> list[Mute]:
         """The chat's mutes in the order they were added (/mute list numbers them so)."""
@@ -87,3 +100,40 @@ async def _read(session: AsyncSession, *where: ColumnElement[bool]) -> list[Mute
 
 def _mute(row: MuteRow) -> Mute:
     return Mute(row.id, row.chat_id, MuteKind(row.kind), row.value)
+
+
+async def skip_muted(
+    session: AsyncSession, chat_id: int, mutes: Sequence[Mute], states: Sequence[DeliveryState]
+) -> None:
+    """Rows in `states` whose article the chat has muted since they were queued are skipped:
+    held ones stay out of its digest, pending ones are not sent. Those a keyword alert brought
+    stay: the chat asked for those words."""
+    rows = await session.execute(
+        select(
+            DeliveryRow.id,
+            ArticleRow.title,
+            ArticleRow.key_points,
+            ArticleRow.summary,
+            outlet_column(),
+            FeedRow.url,
+        )
+        .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(
+            DeliveryRow.chat_id == chat_id,
+            DeliveryRow.state.in_(states),
+            DeliveryRow.matched.is_(None),
+        )
+    )
+    muted = [
+        id_
+        for id_, title, points, summary, outlet, url in rows
+        if routing.muted(routing.words_of(title, points, summary), outlet_name(outlet, url), mutes)
+    ]
+    if muted:
+        await session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(muted), DeliveryRow.state.in_(states))
+            .values(state=DeliveryState.SKIPPED, last_error=MUTED)
+            .execution_options(synchronize_session=False)
+        )
