@@ -54,16 +54,12 @@ from news.buttons import (
     BroadcastChoice,
     ChannelList,
     LatestMore,
-    MuteList,
-    MuteOutlet,
-    OutletList,
     Save,
     SavedPage,
     Setting,
     StopChoice,
     Targeted,
     TopicToggle,
-    Unmute,
     Unsave,
 )
 from news.feedsfile import FeedsFile, parse_feeds_file
@@ -252,11 +248,8 @@ def _register_features(
         SavedPage: saved.turn,
         LatestMore: latest.more,
         StopChoice: pausing.stop_button,
-        MuteList: mutes.press,
-        Unmute: mutes.press,
-        OutletList: mutes.press,
-        MuteOutlet: mutes.press,
     }
+    presses |= dict.fromkeys(mutes.presses, mutes.press)
     for kind, press in presses.items():
         app.add_handler(CallbackQueryHandler(press, pattern=buttons.pattern(kind)))
     return [AlertsMenu(store, clock), mutes, latest]

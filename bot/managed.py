@@ -79,10 +79,12 @@ class Manager:
     admins: GroupAdmins
     otherwise: Handler  # a reply in a private chat that answers no question: plain chatter
     menus: dict[str, ChatMenu] = field(default_factory=dict)
+    by_kind: dict[type[Plain], ChatMenu] = field(default_factory=dict)  # whose buttons they are
 
     def register(self, menu: ChatMenu) -> None:
         """One line per menu: it shows on every chat's menu of menus, in this order."""
         self.menus[menu.name] = menu
+        self.by_kind |= dict.fromkeys(menu.presses, menu)
 
     async def press(self, update: Update, context: Context) -> None:
         """Any button that names its chat (news.buttons.Targeted)."""
@@ -144,7 +146,6 @@ class Manager:
     ) -> None:
         query = update.callback_query
         assert query is not None
-        by_kind = {kind: menu for menu in self.menus.values() for kind in menu.presses}
         match button:
             case Manage(name) if name == HOME:
                 await self.home(update, target, locale)
@@ -155,8 +156,8 @@ class Manager:
             case Ask(name) if isinstance(self.menus.get(name), Asking):
                 await self._ask(update, target, self.menus[name], locale)
                 await query.answer()
-            case _ if type(button) in by_kind:
-                await by_kind[type(button)].act(update, target, button, locale)
+            case _ if type(button) in self.by_kind:
+                await self.by_kind[type(button)].act(update, target, button, locale)
             case _:
                 await query.answer(texts.stale_button(locale))
 

@@ -55,7 +55,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """A telling's term counts (headline weighted), its headline's words and marks, before IDF."""
+    """A telling's term weights before IDF (1 + log of each word's count, the headline's
+    counted more: sublinear term frequency), its headline's words and marks."""
 
     counts: Mapping[str, float]
     headline: frozenset[str]

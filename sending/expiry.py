@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from news.store import Store
+from sending.outcomes import Outcome, answer_of
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,12 @@ class Expiry:
             where = {"chat": message.chat_id, "message": message.message_id}
             try:
                 await self.bot.delete_message(message.chat_id, message.message_id)
-            # BadRequest first: python-telegram-bot makes it a NetworkError too.
-            except (BadRequest, Forbidden, ChatMigrated) as error:
-                log.info("message not deleted", extra={"fields": where | {"error": error.message}})
             except TelegramError as error:
-                log.warning("deleting paused", extra={"fields": where | {"error": error.message}})
-                break
+                fields = {"fields": where | {"error": error.message}}
+                if answer_of(error).outcome in (Outcome.RETRY_LATER, Outcome.RATE_LIMITED):
+                    log.warning("deleting paused", extra=fields)
+                    break
+                log.info("message not deleted", extra=fields)
             finished.append(message.id)
         await self.store.expiring.done(finished)
         return len(finished)

@@ -1,5 +1,5 @@
 """Delivery modes: digests at the chat's own hour in its zone, quiet hours (held or silent),
-pauses, forum threads and the buttons under an alert. The Sender and the Digester on a real
+pauses, forum threads and the buttons under an alert. The Sender and the DigestJob on a real
 store and the fake Bot API; time is real time plus an offset the test moves forward."""
 
 from __future__ import annotations

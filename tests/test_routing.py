@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from news.article import edit_hash
 from news.identity import entry_identity
-from news.keywords import article_words, match, parse_query
+from news.keywords import match, parse_query
 from news.mutes import Mute, MuteKind
 from news.records import (
     ChatMode,
@@ -296,7 +296,7 @@ def test_each_chat_is_reached_once_per_article(queries: list[str], texts: list[s
     reach = audience(articles, alerts)
     assert set(reach.followed) == set(articles)
     for article_id, story in articles.items():
-        words = article_words((story.title, *story.key_points, story.summary))
+        words = words_of(story.title, story.key_points, story.summary)
         for chat in {a.chat_id for a in alerts}:
             matching = [
                 a.query

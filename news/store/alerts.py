@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.store import numbered
@@ -53,12 +53,8 @@ class Alerts:
     async def drop(self, chat_id: int, alert_id: int) -> str | None:
         """Remove the chat's alert with this id; None if it has none (removed already)."""
         async with self._sessions.begin() as session:
-            removed: str | None = await session.scalar(
-                delete(AlertRow)
-                .where(AlertRow.chat_id == chat_id, AlertRow.id == alert_id)
-                .returning(AlertRow.query)
-            )
-            return removed
+            row = await numbered.drop(session, AlertRow, chat_id, alert_id)
+            return None if row is None else row.query
 
     async def remove(self, chat_id: int, position: int) -> str | None:
         """Remove the alert /alert list shows as number `position`; None if there is none."""

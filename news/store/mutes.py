@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -66,11 +66,7 @@ class Mutes:
     async def unmute(self, chat_id: int, mute_id: int) -> Mute | None:
         """Remove the chat's mute with this id (a button's); None if the chat has no such."""
         async with self._sessions.begin() as session:
-            row = await session.scalar(
-                delete(MuteRow)
-                .where(MuteRow.chat_id == chat_id, MuteRow.id == mute_id)
-                .returning(MuteRow)
-            )
+            row = await numbered.drop(session, MuteRow, chat_id, mute_id)
             return None if row is None else _mute(row)
 
 

@@ -1,5 +1,5 @@
 """A chat's numbered list (keyword alerts, mutes): bounded, in the order its rows were added,
-a row removed by the number the list shows it with."""
+a row removed by the number the list shows it with, or by its id (a button's)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ async def remove(
         .offset(position - 1)
         .limit(1)
     )
+    if row is not None:
+        await session.execute(delete(table).where(table.id == row.id))
+    return row
+
+
+async def drop(
+    session: AsyncSession, table: type[Listed], chat_id: int, row_id: int
+) -> Listed | None:
+    """Delete the chat's row with this id (a button names it so); None if it has none."""
+    row = await session.scalar(select(table).where(table.chat_id == chat_id, table.id == row_id))
     if row is not None:
         await session.execute(delete(table).where(table.id == row.id))
     return row

@@ -867,9 +867,9 @@ class FakeTelegram:
         return chat | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     def _chat_member(self, chat_id: int, user_id: int) -> JSON:
-        user = self._bot_user() if user_id == self.bot_id else self._user(chat_id, user_id)
         if user_id == self.bot_id:
             return self._bot_member(chat_id)
+        user = self._user(chat_id, user_id)
         if user_id in self.admins.get(chat_id, set()):
             return _member(user, "administrator")
         # A test that names no admins of a group acts in it as its creator.

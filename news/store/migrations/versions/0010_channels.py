@@ -1,8 +1,8 @@
 """channels: who let the bot into a chat, why a chat went inactive, messages to delete
 
 Revision ID: 0010
-Revises: 0008
-Create Date: 2026-12-08 04:00:00.000000
+Revises: 0009
+Create Date: 2026-12-05 04:20:00.000000
 """
 
 from collections.abc import Sequence

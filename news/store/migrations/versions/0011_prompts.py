@@ -1,8 +1,8 @@
 """prompts: ForceReply questions and the chat their answer acts on
 
 Revision ID: 0011
-Revises: 0008
-Create Date: 2026-12-10 10:00:00.000000
+Revises: 0010
+Create Date: 2026-12-05 04:30:00.000000
 """
 
 from collections.abc import Sequence

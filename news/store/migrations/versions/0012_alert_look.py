@@ -1,8 +1,8 @@
 """how an alert looks: the chat's layout and picture (replacing link_previews), the entry's image
 
 Revision ID: 0012
-Revises: 0008
-Create Date: 2026-12-09 04:00:00.000000
+Revises: 0011
+Create Date: 2026-12-05 04:40:00.000000
 """
 
 import sqlite3
