@@ -68,6 +68,7 @@ from news.locale import DEFAULT_LANGUAGE
 from news.pacing import Limits, Rate
 from news.schedule import Policy
 from news.store import Store
+from news.stories import Policy as Grouping
 from news.topics import Vocabulary
 from sending.expiry import Expiry
 from sending.limiter import Limiter
@@ -98,7 +99,10 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     """Wire every part. Nothing connects here: resources open in post_init, inside PTB's loop."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
-    store = Store.connect(settings.database_url)
+    store = Store.connect(
+        settings.database_url,
+        stories=Grouping(window=timedelta(hours=settings.story_window_hours)),
+    )
     client = make_client(user_agent=USER_AGENT)
     if not settings.allow_private_feeds:
         # Every poll, redirects included, not only /addfeed: a public name can be re-pointed

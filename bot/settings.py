@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     feed_host_concurrency: int = Field(default=2, ge=1)
     # Entries dated longer ago than this are stored but never alerted.
     max_entry_age_hours: float = Field(default=48, gt=0)
+    # An article joins a story that began at most this long before it, from any feed, or
+    # starts one; edits that name a story's other outlets stop with the window too.
+    story_window_hours: float = Field(default=36, gt=0)
     # How long an entry's identity is remembered after its feed stopped listing it.
     seen_retention_days: float = Field(default=30, gt=0)
     # Prometheus /metrics and /healthz on this port (none when unset); 0 picks a free port.

@@ -159,6 +159,18 @@ class Article:
     topics: tuple[str, ...]
     key_points: tuple[str, ...] = field(default=())
     image: str | None = None  # the entry's own picture, for the link preview
+    story_id: int | None = None  # the story it tells (news.stories)
+    # The other outlets that told its story so far, first first (news.store.stories).
+    also: tuple[Source, ...] = ()
+    updated_at: datetime | None = None  # the publisher changed its headline or key points
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Another outlet's telling of an article's story: its name, and where to read it."""
+
+    outlet: str
+    link: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +218,8 @@ class ChatPrefs:
     picture: Picture = Picture.OFF
     paused_until: datetime | None = None
     thread_id: int | None = None  # the forum topic where the chat subscribed
+    # Big stories only: alerts wait until this many outlets tell the story (None: off).
+    min_outlets: int | None = None
     last_digest_at: datetime | None = None
     active: bool = True
     added_by: int | None = None  # the user who let the bot in (added it, unblocked it)

@@ -142,6 +142,13 @@ class KeywordAlert:
     chat_id: int
     query: str  # canonical: as the chat wrote it, and as the alert names it
     mode: ChatMode
+    min_outlets: int | None = None  # the chat's big-stories-only setting
+
+
+def big_enough(outlets: int, min_outlets: int | None) -> bool:
+    """Whether a story told by `outlets` outlets reaches a chat that takes big stories only
+    (at least `min_outlets`; None: every story)."""
+    return min_outlets is None or outlets >= min_outlets
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +168,12 @@ class Audience:
 
     1. keyword hits: first, so an article a chat gets by both is sent once and names the alert;
        a chat's mutes do not stop them (the chat asked for those words);
-    2. the followers of the articles' topics (`followed`), which the store expands in SQL, each
-       row in first_state() of the chat's mode, except the (chat, article) pairs in `muted`:
-       a chat's mutes keep an article from it by any topic.
-    Only chats that take alerts now (active, not paused) are asked about.
+    2. the followers of the topics of the articles' stories (`followed`), which the store
+       expands in SQL, each row in first_state() of the chat's mode, except the (chat, article)
+       pairs in `muted`: a chat's mutes keep an article from it by any topic.
+    Only chats that take alerts now (active, not paused) are asked about, and only those whose
+    big-stories-only setting the story's outlets reach (big_enough()). A chat gets one alert
+    per story: the store keeps the first row of a (chat, story) and ignores later ones.
     """
 
     hits: tuple[Hit, ...]
@@ -177,9 +186,12 @@ def audience(
     alerts: Sequence[KeywordAlert],
     mutes: Sequence[Mute] = (),
     outlet: str = "",
+    outlets: Mapping[int, int] | None = None,
 ) -> Audience:
     """`articles`: alerted() ones by id, all from one feed, published by `outlet`; `alerts`:
-    in the order the chats wrote them; `mutes`: of the chats that may follow their topics."""
+    in the order the chats wrote them; `mutes`: of the chats that may follow their topics;
+    `outlets`: how many outlets tell each article's story now (1 when not given)."""
+    told = outlets or {}
     hits: list[Hit] = []
     silenced: set[tuple[int, int]] = set()
     # Many chats mute the same words or outlet: each distinct mute is matched once per article,
@@ -191,8 +203,11 @@ def audience(
     for article_id, article in articles.items():
         words = words_of(article.title, article.key_points, article.summary)
         reached: set[int] = set()
+        size = told.get(article_id, 1)
         for alert in alerts:
-            if alert.chat_id not in reached and match(_query(alert.query), words) is not None:
+            if alert.chat_id in reached or not big_enough(size, alert.min_outlets):
+                continue
+            if match(_query(alert.query), words) is not None:
                 reached.add(alert.chat_id)
                 hits.append(Hit(alert.chat_id, article_id, alert.query, first_state(alert.mode)))
         for rule, chats in rules:

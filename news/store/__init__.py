@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from news.stories import Policy
+
 from news.store.alerts import Alerts
 from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
@@ -19,6 +21,7 @@ from news.store.outbox import Outbox
 from news.store.prompts import Prompts
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
+from news.store.stories import Stories
 
 __all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
 
@@ -38,16 +41,19 @@ class Store:
     prompts: Prompts
     mutes: Mutes
     expiring: Expiring
+    stories: Stories
 
     @classmethod
-    def connect(cls, url: str) -> Store:
-        """Set up the engine; nothing connects until first use, so this is safe before a loop."""
+    def connect(cls, url: str, *, stories: Policy | None = None) -> Store:
+        """Set up the engine; nothing connects until first use, so this is safe before a loop.
+        `stories`: how articles are grouped into stories (news.stories.Policy)."""
         engine = create_engine(url)
         sessions = sessions_for(engine)
+        grouping = Stories(sessions, stories or Policy())
         return cls(
             engine,
             Feeds(sessions),
-            Articles(sessions),
+            Articles(sessions, grouping),
             Chats(sessions),
             Outbox(sessions),
             Stats(sessions),
@@ -58,6 +64,7 @@ class Store:
             Prompts(sessions),
             Mutes(sessions),
             Expiring(sessions),
+            grouping,
         )
 
     async def migrate(self) -> None:

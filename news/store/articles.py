@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,11 +18,11 @@ from news.steps import NO_STEPS, StepTimer
 from news.store import ingest
 from news.store.mutes import of_chat
 from news.store.outlets import outlet_column, outlet_name
-from news.store.schema import (
-    ArticleRow,
-    ArticleTopicRow,
-    FeedRow,
-)
+from news.store.schema import ArticleRow, ArticleTopicRow, DeliveryRow, FeedRow
+from news.store.stories import Filed, Stories
+
+# A publisher's change of headline or key points edits the alerts sent within this long.
+RETOLD_WITHIN = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,43 +33,64 @@ class Ingested:
 
 
 class Articles:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], stories: Stories) -> None:
         self._sessions = sessions
+        self._stories = stories
 
     async def ingest(
         self, feed_id: int, plan: Plan, *, now: datetime, steps: StepTimer = NO_STEPS
     ) -> Ingested:
         """Carry out news.routing's plan for one feed's entries, in one transaction: an article
-        is never stored without its alerts queued.
+        is never stored without its story and its alerts queued.
 
-        Remember what the feed listed, store edits in place, insert the new articles, then
-        queue the alerts of those news.routing.alerted() picks for news.routing.audience():
-        keyword hits, then the followers of their topics but for the chats that muted the
-        article (one INSERT ... SELECT).
+        Remember what the feed listed, store edits in place (marking the sent alerts of a
+        retitled article for an edit), insert the new articles and file each into its story
+        (news.stories), then queue the alerts of those news.routing.alerted() picks for
+        news.routing.audience(): keyword hits, then the followers of their stories' topics but
+        for the chats that muted the article or have the story already (one INSERT ...
+        SELECT). A telling from an outlet new to its story marks the story's sent alerts for
+        an edit that names it.
         """
+        window = self._stories.policy.window
         async with self._sessions.begin() as session:
             with steps("ingest.mark_seen"):
                 await ingest.mark_seen(session, feed_id, plan.seen, now)
             with steps("ingest.store_edits"):
-                await ingest.store_edits(session, plan.edits)
+                await ingest.store_edits(session, plan.edits, now, within=RETOLD_WITHIN)
             copies = routing.Copies()
             if plan.alertable:  # only what may alert needs telling from a known story
                 with steps("ingest.copies"):
                     copies = await ingest.copies(session, feed_id, plan.new)
             with steps("ingest.insert_new"):
                 ids = await ingest.insert_new(session, feed_id, plan.new, now)
+            filed: dict[int, Filed] = {}
+            outlet = ""
+            if ids:
+                with steps("ingest.stories"):
+                    outlet = await ingest.outlet(session, feed_id)
+                    inserted = [(ids[a.identity], a) for a in plan.new if a.identity in ids]
+                    filed = await self._stories.file(session, outlet, inserted, now)
             alert = routing.alerted(plan, ids, copies)
             deliveries = 0
             if alert:
+                stories = {id_: filed[id_].story_id for id_ in alert}
+                outlets = {id_: filed[id_].outlets for id_ in alert}
+                told = {filed[id_].story_id for id_ in alert if filed[id_].new_outlet}
+                if told:
+                    with steps("ingest.retold"):
+                        where = DeliveryRow.story_id.in_(sorted(told))
+                        await ingest.mark_for_edit(session, where, now, since=now - window)
                 with steps("ingest.mutes"):
-                    mutes = await ingest.mutes(session, alert.values(), now)
-                    outlet = await ingest.outlet(session, feed_id) if mutes else ""
+                    topics = await ingest.story_topics(session, stories)
+                    mutes = await ingest.mutes(session, set().union(*topics.values()), now)
                 with steps("ingest.keywords"):
                     alerts = await ingest.keyword_alerts(session, now)
-                    reach = routing.audience(alert, alerts, mutes, outlet)
-                    deliveries += await ingest.enqueue_hits(session, reach.hits, now)
+                    reach = routing.audience(alert, alerts, mutes, outlet, outlets)
+                    deliveries += await ingest.enqueue_hits(session, reach.hits, now, stories)
                 with steps("ingest.enqueue"):
-                    deliveries += await ingest.enqueue(session, reach.followed, now, reach.muted)
+                    deliveries += await ingest.enqueue(
+                        session, reach.followed, now, reach.muted, outlets
+                    )
         stored = tuple(a for a in plan.new if a.identity in ids)
         return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)
 

@@ -30,7 +30,17 @@ SHARED_KINDS = ("channel", "group", "supergroup")
 
 # What /settings and friends may change; anything else is a programming error.
 CHANGEABLE = frozenset(
-    {"language", "zone", "mode", "digest_times", "quiet", "quiet_mode", "layout", "picture"}
+    {
+        "language",
+        "zone",
+        "mode",
+        "digest_times",
+        "quiet",
+        "quiet_mode",
+        "layout",
+        "picture",
+        "min_outlets",
+    }
     | {"paused_until", "thread_id", "last_digest_at"}
 )
 

@@ -7,15 +7,16 @@ changed feed's storage cost near constant.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from news.mutes import Mute
-from news.records import ChatMode, NewArticle
+from news.records import ChatMode, DeliveryState, NewArticle
 from news.routing import Copies, Edit, Hit, KeywordAlert, Known, first_state
 from news.store import mutes as stored_mutes
 from news.store.database import insert_ignoring_duplicates
@@ -58,8 +59,32 @@ async def mark_seen(
         )
 
 
-async def store_edits(session: AsyncSession, edits: Iterable[Edit]) -> None:
-    """An edited entry is updated in place and never alerted again."""
+async def store_edits(
+    session: AsyncSession, edits: Sequence[Edit], now: datetime, *, within: timedelta
+) -> None:
+    """An edited entry is updated in place and never alerted again; when its headline or key
+    points changed, the alerts sent for it in the last `within` are edited to match."""
+    if not edits:
+        return
+    before = {
+        id_: (title, list(points or ()))
+        for id_, title, points in await session.execute(
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.key_points).where(
+                ArticleRow.id.in_([edit.article_id for edit in edits])
+            )
+        )
+    }
+    retold = [
+        edit.article_id
+        for edit in edits
+        if edit.article_id in before
+        and before[edit.article_id] != (edit.article.title, list(edit.article.key_points))
+    ]
+    if retold:
+        await session.execute(
+            update(ArticleRow).where(ArticleRow.id.in_(retold)).values(updated_at=now)
+        )
+        await mark_for_edit(session, DeliveryRow.article_id.in_(retold), now, since=now - within)
     for edit in edits:
         article = edit.article
         await session.execute(
@@ -75,6 +100,40 @@ async def store_edits(session: AsyncSession, edits: Iterable[Edit]) -> None:
                 image=article.image,
             )
         )
+
+
+async def mark_for_edit(
+    session: AsyncSession, which: ColumnElement[bool], now: datetime, *, since: datetime
+) -> None:
+    """The sent alerts `which` picks, sent since then, are to be edited (the sender spaces
+    the edits of one message: news.store.outbox.EDIT_SPACING); one already due stays due."""
+    await session.execute(
+        update(DeliveryRow)
+        .where(
+            which,
+            DeliveryRow.state == DeliveryState.SENT,
+            DeliveryRow.message_id.is_not(None),
+            DeliveryRow.edit_due_at.is_(None),
+            DeliveryRow.sent_at >= since,
+        )
+        .values(edit_due_at=now, edit_attempts=0)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def story_topics(session: AsyncSession, stories: Mapping[int, int]) -> dict[int, set[str]]:
+    """article id -> the topics of every telling of its story so far (`stories`: article id ->
+    story id): a story reaches the followers of any of them."""
+    rows = await session.execute(
+        select(ArticleRow.story_id, ArticleTopicRow.topic)
+        .join(ArticleTopicRow, ArticleTopicRow.article_id == ArticleRow.id)
+        .where(ArticleRow.story_id.in_(sorted(set(stories.values()))))
+    )
+    by_story: dict[int, set[str]] = defaultdict(set)
+    for story_id, topic in rows:
+        if story_id is not None:  # the query asked for stories only
+            by_story[story_id].add(topic)
+    return {article_id: by_story[story_id] for article_id, story_id in stories.items()}
 
 
 async def copies(session: AsyncSession, feed_id: int, new: Sequence[NewArticle]) -> Copies:
@@ -157,18 +216,19 @@ def _first_state() -> ColumnElement[str]:
 async def keyword_alerts(session: AsyncSession, now: datetime) -> list[KeywordAlert]:
     """The keyword alerts of the chats that take alerts now, in the order they were set."""
     rows = await session.execute(
-        select(AlertRow.chat_id, AlertRow.query, ChatRow.mode)
+        select(AlertRow.chat_id, AlertRow.query, ChatRow.mode, ChatRow.min_outlets)
         .join(ChatRow, ChatRow.id == AlertRow.chat_id)
         .where(_receiving(now))
         .order_by(AlertRow.id)
     )
-    return [KeywordAlert(chat_id, query, ChatMode(mode)) for chat_id, query, mode in rows]
+    return [
+        KeywordAlert(chat_id, query, ChatMode(mode), least) for chat_id, query, mode, least in rows
+    ]
 
 
-async def mutes(session: AsyncSession, articles: Iterable[NewArticle], now: datetime) -> list[Mute]:
-    """The mutes of the chats that could get these articles through their topics."""
-    topics = {topic for article in articles for topic in article.topics}
-    return await stored_mutes.of_followers(session, topics, _receiving(now))
+async def mutes(session: AsyncSession, topics: Collection[str], now: datetime) -> list[Mute]:
+    """The mutes of the chats that could get articles on these topics through them."""
+    return await stored_mutes.of_followers(session, set(topics), _receiving(now))
 
 
 async def outlet(session: AsyncSession, feed_id: int) -> str:
@@ -179,14 +239,18 @@ async def outlet(session: AsyncSession, feed_id: int) -> str:
     return outlet_name(*row)
 
 
-async def enqueue_hits(session: AsyncSession, hits: Collection[Hit], now: datetime) -> int:
-    """One delivery per keyword hit; the row remembers which alert matched."""
+async def enqueue_hits(
+    session: AsyncSession, hits: Collection[Hit], now: datetime, stories: Mapping[int, int]
+) -> int:
+    """One delivery per keyword hit, unless the chat has its story already; the row remembers
+    which alert matched. `stories`: article id -> story id."""
     if not hits:
         return 0
     rows = [
         {
             "chat_id": hit.chat_id,
             "article_id": hit.article_id,
+            "story_id": stories.get(hit.article_id),
             "state": hit.state.value,
             "attempts": 0,
             "next_attempt_at": now,
@@ -195,8 +259,8 @@ async def enqueue_hits(session: AsyncSession, hits: Collection[Hit], now: dateti
         }
         for hit in hits
     ]
-    await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
-    return len(rows)
+    result = await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
+    return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 
 async def enqueue(
@@ -204,25 +268,45 @@ async def enqueue(
     article_ids: Collection[int],
     now: datetime,
     muted: Collection[tuple[int, int]] = (),
+    outlets: Mapping[int, int] | None = None,
 ) -> int:
-    """One delivery per (receiving chat, article) where the chat follows a topic of it, unless
-    the chat has one already (a keyword hit, written first) or the pair is `muted` (news.routing
-    audience()). Still one statement, however many chats and mutes."""
+    """One delivery per (receiving chat, article) where the chat follows a topic of the
+    article's story (any telling's), unless the chat has the story already (a keyword hit,
+    written first, or an earlier telling), the pair is `muted` (news.routing.audience()), or
+    the chat takes only stories told by more outlets than `outlets` (article id -> how many
+    tell its story now; news.routing.big_enough()). Still one statement, however many chats
+    and mutes."""
     if not article_ids:
         return 0
     moment = ArticleRow.discovered_at.type
+    new, telling = aliased(ArticleRow), aliased(ArticleRow)
+    told = outlets or {}
+    sizes = {told.get(article_id, 1) for article_id in article_ids}
+    size: ColumnElement[int] = (
+        literal(sizes.pop())
+        if len(sizes) == 1
+        else case({id_: told.get(id_, 1) for id_ in article_ids}, value=new.id, else_=1)
+    )
     query = (
         select(
             SubscriptionRow.chat_id,
-            ArticleTopicRow.article_id,
+            new.id,
+            new.story_id,
             _first_state(),
             literal(0),
             literal(now, moment),
             literal(now, moment),
         )
-        .join(ArticleTopicRow, ArticleTopicRow.topic == SubscriptionRow.topic)
+        .select_from(new)
+        .join(telling, telling.story_id == new.story_id)
+        .join(ArticleTopicRow, ArticleTopicRow.article_id == telling.id)
+        .join(SubscriptionRow, SubscriptionRow.topic == ArticleTopicRow.topic)
         .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id)
-        .where(ArticleTopicRow.article_id.in_(sorted(article_ids)), _receiving(now))
+        .where(
+            new.id.in_(sorted(article_ids)),
+            _receiving(now),
+            or_(ChatRow.min_outlets.is_(None), ChatRow.min_outlets <= size),
+        )
         .distinct()
     )
     chats_muting: dict[int, list[int]] = defaultdict(list)
@@ -236,11 +320,18 @@ async def enqueue(
         skip: BindParameter[list[int]] = bindparam(
             f"muting_{n}", chats, expanding=True, literal_execute=True
         )
-        query = query.where(
-            or_(ArticleTopicRow.article_id != article, SubscriptionRow.chat_id.not_in(skip))
-        )
+        query = query.where(or_(new.id != article, SubscriptionRow.chat_id.not_in(skip)))
     statement = insert_ignoring_duplicates(session, DeliveryRow).from_select(
-        ["chat_id", "article_id", "state", "attempts", "next_attempt_at", "created_at"], query
+        [
+            "chat_id",
+            "article_id",
+            "story_id",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ],
+        query,
     )
     result = await session.execute(statement)
     return max(int(getattr(result, "rowcount", 0) or 0), 0)

@@ -112,6 +112,25 @@ class ArticleRow(Base):
     discovered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # Identities are forgotten by time since last seen in the feed, never by a window of N.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The story it tells (the id of the story's first article: news.stories); None for
+    # articles stored before stories were kept.
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # When the publisher last changed its headline or key points after it was stored.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TellingRow(Base):
+    """An article as news.stories.StoryIndex holds it: kept so a restart rebuilds the same
+    index (StoryIndex.restore), deleted when the index forgets it (StoryIndex.prune). No
+    foreign key: the index may keep a telling whose article its feed has dropped."""
+
+    __tablename__ = "story_tellings"
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    story_id: Mapped[int] = mapped_column(Integer, index=True)
+    outlet: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[str] = mapped_column(Text)  # news.signature.Signature.encode()
 
 
 class ArticleTopicRow(Base):
@@ -146,6 +165,8 @@ class ChatRow(Base):
     picture: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Big stories only: an article's alert waits until this many outlets tell its story.
+    min_outlets: Mapped[int | None] = mapped_column(Integer)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who let the bot in (added it to the group or channel, or unblocked it), kept until the
     # next time it is let in; and why the chat went inactive, kept until it is back.
@@ -171,6 +192,9 @@ class DeliveryRow(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "article_id", name="uq_deliveries_chat_article"),
         UniqueConstraint("chat_id", "broadcast_id", name="uq_deliveries_chat_broadcast"),
+        # One alert per story per chat, whichever outlet told it first (an index, not a
+        # constraint: SQLite adds it without rebuilding the table).
+        Index("uq_deliveries_chat_story", "chat_id", "story_id", unique=True),
         # Held articles wait for a chat's digest; found per chat when it is due.
         Index(
             "ix_deliveries_held_chat",
@@ -189,6 +213,13 @@ class DeliveryRow(Base):
             sqlite_where=text("state IN ('pending', 'sending')"),
             postgresql_where=text("state IN ('pending', 'sending')"),
         ),
+        # Sent alerts with an edit to make.
+        Index(
+            "ix_deliveries_edit_due",
+            "edit_due_at",
+            sqlite_where=text("edit_due_at IS NOT NULL"),
+            postgresql_where=text("edit_due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -204,6 +235,15 @@ class DeliveryRow(Base):
         ForeignKey("digests.id", ondelete="CASCADE"), index=True
     )
     matched: Mapped[str | None] = mapped_column(Text)  # the keyword alert that matched
+    # The story of an article's alert (articles.story_id), so a chat gets each story once.
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    # The message Telegram made of a sent alert, which later edits change in place; when the
+    # next edit is due (another outlet told the story, or the publisher changed the article),
+    # when the last one went, and the tries of the one due.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    edit_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edit_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,145 @@
+"""Stories kept: the story index (news.stories) behind the ingest, rebuilt from its tellings after
+a restart, and the other outlets of an article's story for whatever shows the article.
+
+The index is in memory (grouping an article must not cost a round trip per open story); every
+telling it holds is written to `story_tellings` in the same transaction as its article, so
+`StoryIndex.restore` gives the same index back at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from news.records import NewArticle, Source
+from news.signature import Signature, Text
+from news.stories import Policy, StoryIndex, Telling
+from news.store.outlets import outlet_column, outlet_name
+from news.store.schema import ArticleRow, FeedRow, TellingRow
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """Where a new article went: its story, how many outlets tell that story now, and whether
+    its outlet is new to the story (then the story's sent alerts name it)."""
+
+    story_id: int
+    outlets: int
+    new_outlet: bool
+
+
+def text_of(article: NewArticle) -> Text:
+    """What grouping compares: the headline and the lead, or the key points when the entry has
+    no lead."""
+    return Text(article.title, article.summary or "\n".join(article.key_points))
+
+
+class Stories:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], policy: Policy) -> None:
+        self._sessions = sessions
+        self.policy = policy
+        self._index: StoryIndex | None = None
+        self._loading = asyncio.Lock()
+
+    async def index(self) -> StoryIndex:
+        """The index, restored from the tellings kept at its first use in this process."""
+        async with self._loading:
+            if self._index is None:
+                async with self._sessions() as session:
+                    rows = await session.scalars(
+                        select(TellingRow).order_by(TellingRow.at, TellingRow.article_id)
+                    )
+                    self._index = StoryIndex.restore((_telling(row) for row in rows), self.policy)
+            return self._index
+
+    async def file(
+        self,
+        session: AsyncSession,
+        outlet: str,
+        articles: Sequence[tuple[int, NewArticle]],
+        now: datetime,
+    ) -> dict[int, Filed]:
+        """File new articles (id, article) of one outlet's feed, in feed order, into the index,
+        and keep each telling and story in the caller's transaction; article id -> Filed."""
+        index = await self.index()
+        filed: dict[int, Filed] = {}
+        rows = []
+        for article_id, article in articles:
+            story_id = index.add(article_id, outlet, text_of(article), now)
+            telling = index.telling(article_id)
+            assert telling is not None
+            # The story's tellings, this one last (none held: a story of its own).
+            earlier = {t.outlet for t in index.story(story_id) if t.article_id != article_id}
+            filed[article_id] = Filed(
+                story_id, len(earlier | {outlet}), bool(earlier) and outlet not in earlier
+            )
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "story_id": story_id,
+                    "outlet": outlet,
+                    "at": now,
+                    "signature": telling.signature.encode(),
+                }
+            )
+        if rows:
+            await session.execute(insert(TellingRow), rows)
+            by_story: dict[int, list[int]] = defaultdict(list)
+            for article_id, where in filed.items():
+                by_story[where.story_id].append(article_id)
+            for story_id, ids in by_story.items():
+                await session.execute(
+                    update(ArticleRow).where(ArticleRow.id.in_(ids)).values(story_id=story_id)
+                )
+        return filed
+
+    async def prune(self, now: datetime) -> int:
+        """Forget the tellings the index no longer needs; returns how many."""
+        index = await self.index()
+        dropped = index.prune(now)
+        if not dropped:
+            return 0
+        async with self._sessions.begin() as session:
+            for start in range(0, len(dropped), 500):
+                chunk = dropped[start : start + 500]
+                await session.execute(delete(TellingRow).where(TellingRow.article_id.in_(chunk)))
+        return len(dropped)
+
+
+def _telling(row: TellingRow) -> Telling:
+    return Telling(
+        row.article_id, row.story_id, row.outlet, row.at, Signature.decode(row.signature)
+    )
+
+
+async def others(
+    session: AsyncSession, articles: Iterable[tuple[int, int | None, str]]
+) -> dict[int, tuple[Source, ...]]:
+    """article id -> the other outlets that told its story, first first, one link each (the
+    first telling of each), its own outlet left out; for (article id, story id, outlet)."""
+    wanted = [(a, s, o) for a, s, o in articles if s is not None]
+    stories = {story for _, story, _ in wanted}
+    if not stories:
+        return {}
+    rows = await session.execute(
+        select(ArticleRow.story_id, ArticleRow.id, ArticleRow.link, outlet_column(), FeedRow.url)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(ArticleRow.story_id.in_(sorted(stories)))
+        .order_by(ArticleRow.id)
+    )
+    tellers: dict[int, dict[str, Source]] = defaultdict(dict)
+    for story_id, _, link, outlet, url in rows:
+        name = outlet_name(outlet, url)
+        if story_id is not None:  # the query asked for stories only
+            tellers[story_id].setdefault(name, Source(name, link))
+    return {
+        article_id: tuple(s for name, s in tellers[story_id].items() if name != outlet)
+        for article_id, story_id, outlet in wanted
+        if story_id is not None
+    }
