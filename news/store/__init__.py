@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from news.stories import Policy
-
 from news.store.alerts import Alerts
 from news.store.articles import Articles, Ingested
 from news.store.broadcasts import Broadcasts
@@ -22,6 +20,7 @@ from news.store.prompts import Prompts
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
 from news.store.stories import Stories
+from news.stories import Policy
 
 __all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
 

@@ -7,7 +7,7 @@ changed feed's storage cost near constant.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, insert, literal, or_, select, update

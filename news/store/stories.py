@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import NewArticle, Source
 from news.signature import Signature, Text
-from news.stories import Policy, StoryIndex, Telling
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, FeedRow, TellingRow
+from news.stories import Policy, StoryIndex, Telling
 
 
 @dataclass(frozen=True, slots=True)
