@@ -3,6 +3,7 @@ sender's first step (claiming what is due), each written through the store's own
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from news.records import Article, ChatProfile, Delivery, FeedConfig, NewArticle
@@ -16,6 +17,9 @@ FEED_URL = "https://news.example/rss"
 def article(
     identity: str, *topics: str, title: str | None = None, published: datetime | None = None
 ) -> NewArticle:
+    """A news item of its own: its key points are words no other identity's article has, so
+    story grouping (news.stories) never takes two of them for one story."""
+    words = made_up_words(identity, 10)
     return NewArticle(
         identity=identity,
         link=f"https://news.example/{identity}",
@@ -23,8 +27,18 @@ def article(
         summary="",
         published_at=published,
         topics=frozenset(topics),
-        key_points=("First point.", "Second point."),
+        key_points=(f"{' '.join(words[:5]).capitalize()}.", f"{' '.join(words[5:]).capitalize()}."),
     )
+
+
+def made_up_words(seed: str, count: int) -> list[str]:
+    """`count` pronounceable words of six letters that only this seed gives (in practice)."""
+    consonants, vowels = "bcdfghklmnprstvz", "aeiou"
+    digest = hashlib.sha256(seed.encode()).digest()
+    return [
+        "".join(consonants[b % 16] + vowels[b // 16 % 5] for b in digest[3 * n : 3 * n + 3])
+        for n in range(count)
+    ]
 
 
 async def feed_id(store: Store, url: str = FEED_URL, *, now: datetime = NOW) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from news.records import ChatProfile, FeedConfig, ForumThread, Layout, NewArticle, Picture
 from news.routing import Plan
 from news.store import Store
-from tests.stock import take_due
+from tests.stock import article, take_due
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=1)
@@ -27,15 +27,7 @@ async def publish(store: Store, *names: str) -> None:
 
 
 def _article(name: str) -> NewArticle:
-    return NewArticle(
-        identity=name,
-        link=f"https://news.example/{name}",
-        title=f"Headline {name}",
-        summary="",
-        published_at=None,
-        topics=frozenset({"Politics"}),
-        key_points=(),
-    )
+    return article(name, "Politics")
 
 
 async def outbox(store: Store, chat: int) -> list[tuple[str, str | None]]:

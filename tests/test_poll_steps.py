@@ -46,6 +46,7 @@ async def test_every_step_of_a_poll_and_its_ingest_is_timed(
         "ingest.store_edits",
         "ingest.copies",
         "ingest.insert_new",
+        "ingest.stories",
         "ingest.mutes",
         "ingest.keywords",
         "ingest.enqueue",

@@ -259,8 +259,8 @@ async def enqueue_hits(
         }
         for hit in hits
     ]
-    result = await session.execute(insert_ignoring_duplicates(session, DeliveryRow), rows)
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    statement = insert_ignoring_duplicates(session, DeliveryRow).returning(DeliveryRow.id)
+    return len((await session.execute(statement, rows)).all())
 
 
 async def enqueue(
