@@ -347,6 +347,7 @@ class Runtime:
             idle_seconds=settings.send_interval_seconds,
             metrics=self.metrics,
             locales=lambda prefs: chat_locale(self.catalogues, prefs, None),
+            edit_window=self.store.stories.policy.window,
         )
 
     async def _serve_health(self) -> None:

@@ -311,10 +311,12 @@ class Poller:
         await self.tell_admins(render.feed_disabled(feed.title, feed.url, reason))
 
     async def _forget_old(self, now: datetime) -> None:
-        """Once an hour: forget articles their feeds stopped listing long ago."""
+        """Once an hour: forget articles their feeds stopped listing long ago, and the story
+        tellings past the story window."""
         if self._forgot_at is not None and now - self._forgot_at < timedelta(hours=1):
             return
         self._forgot_at = now
+        await self.store.stories.prune(now)
         forgotten = await self.store.articles.forget(now - self.remember_for)
         if forgotten:
             days = self.remember_for.days

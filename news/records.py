@@ -287,6 +287,8 @@ class Delivery:
     attempts: int
     chat: ChatPrefs | None = None
     matched: str | None = None  # the keyword alert that matched this article, if one did
+    message_id: int | None = None  # a sent alert's message, for an edit
+    edits_tried: int = 0  # tries of the edit due, this one included
 
 
 @dataclass(frozen=True, slots=True)

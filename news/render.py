@@ -26,6 +26,7 @@ from news.records import (
     DigestReason,
     Layout,
     SavedArticle,
+    Source,
 )
 from news.text import normalise_space, shorten
 from news.topics import hashtag
@@ -37,6 +38,7 @@ MAX_MESSAGE_UNITS = 4096
 MAX_ENTITIES = 100
 HEADLINE_LIMIT = 300
 ALERT_POINTS = 4
+ALSO_NAMED = 5  # other outlets an alert names before "and N more"
 DIGEST_POINTS = 3
 DIGEST_FULL_ITEMS = 10  # a digest's first articles with their key points; the rest one line
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -152,9 +154,13 @@ def _alert(
         markup.bold(markup.text(_clip(article.title, HEADLINE_LIMIT))),
         markup.italic(markup.text(locale.date(_moment(article)))),
     ]
+    if article.updated_at is not None:
+        head[2] += " " + markup.italic(markup.text(_("(updated)")))
     points = [f"• {markup.text(point)}" for point in _points(article)[:ALERT_POINTS]]
     source = markup.link(article.link, _clip(article.outlet, HEADLINE_LIMIT))
     footer = markup.say(_("Source: {source}"), source=source)
+    if article.also:
+        footer += "\n" + _also(article.also, locale, markup)
     while True:
         parts = ["\n".join(line for line in head if line)]
         if points:
@@ -165,6 +171,22 @@ def _alert(
         if markup.units(message) <= MAX_MESSAGE_UNITS or not points:
             return message
         points.pop()
+
+
+def _also(others: Sequence[Source], locale: Locale, markup: _Markup) -> str:
+    """The story's other outlets, each linked to its own telling: at most ALSO_NAMED of them,
+    then how many more."""
+    named = ", ".join(
+        markup.link(other.link, _clip(other.outlet, HEADLINE_LIMIT))
+        for other in others[:ALSO_NAMED]
+    )
+    rest = len(others) - ALSO_NAMED
+    if rest <= 0:
+        return markup.say(locale.gettext("Also: {outlets}"), outlets=named)
+    more = locale.ngettext(
+        "Also: {outlets} and {count} more", "Also: {outlets} and {count} more", rest
+    )
+    return markup.say(more, outlets=named, count=str(rest))
 
 
 def headline_list(

@@ -40,6 +40,7 @@ from news.picture import LinkPreview, link_preview
 from news.records import Article, ChatPrefs, Delivery, DigestMessage, Layout, Picture
 from news.routing import Recipient, SendVerdict, verdict
 from news.store import Store
+from news.store.outbox import Accepted
 from sending.limiter import Lane, Limiter
 from sending.outcomes import ACCEPTED, Answer, Outcome, answer_of
 
@@ -84,6 +85,7 @@ class Sender:
         idle_seconds: float = 1.0,
         metrics: Metrics | None = None,
         locales: Locales = english,
+        edit_window: timedelta = timedelta(hours=36),
     ) -> None:
         self.store, self.bot, self.limiter, self.clock = store, bot, limiter, clock
         self.locales = locales  # a chat's language and zone (the catalogues live in bot/)
@@ -91,6 +93,7 @@ class Sender:
         self.retries = retries or Retries()
         self.paid = paid  # allow_paid_broadcast on every alert: https://core.telegram.org/bots/api#paid-broadcasts
         self.idle_seconds = idle_seconds  # the longest nap: rows queued elsewhere are found
+        self.edit_window = edit_window  # sent alerts are edited this long after, never later
         limits = limiter.pacing.limits
         rate = limits.paid if paid else limits.overall
         # About a second's worth of the bot-wide rate: enough to keep it busy, no more.
@@ -100,7 +103,7 @@ class Sender:
         self._stopping = False
         self._loop: asyncio.Task[None] | None = None
         self._writing = asyncio.Lock()
-        self._accepted: dict[int, datetime] = {}  # accepted by Telegram, not yet recorded
+        self._accepted: dict[int, Accepted] = {}  # accepted by Telegram, not yet recorded
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -161,10 +164,20 @@ class Sender:
         if later:
             await self._write(self.store.outbox.defer(later))
         for delivery in await self._write(self.store.outbox.claim(ready)):
-            task = asyncio.create_task(self._deliver(delivery))
-            self._in_flight.add(task)
-            task.add_done_callback(self._done)
-        return bool(heads)
+            self._start(self._deliver(delivery))
+        edits = []
+        free -= len(ready)
+        if free > 0:
+            since = now - self.edit_window
+            edits = await self.store.outbox.claim_edits(now, free, since=since)
+            for delivery in edits:
+                self._start(self._edit(delivery))
+        return bool(heads or edits)
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._in_flight.add(task)
+        task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -202,21 +215,30 @@ class Sender:
         if decided is SendVerdict.SKIP:
             await self._write(self.store.outbox.skip(delivery.id, "chat paused"))
             return
+        message_id = None
         try:
-            await self._post(delivery, plain=plain, silent=decided is SendVerdict.SILENT)
+            message_id = await self._post(
+                delivery, plain=plain, silent=decided is SendVerdict.SILENT
+            )
         except TelegramError as error:
             answer = answer_of(error)
         else:
             answer = ACCEPTED
-        await self._settle(delivery, answer, now, plain=plain)
+        await self._settle(delivery, answer, now, plain=plain, message_id=message_id)
 
     async def _settle(
-        self, delivery: Delivery, answer: Answer, now: datetime, *, plain: bool
+        self,
+        delivery: Delivery,
+        answer: Answer,
+        now: datetime,
+        *,
+        plain: bool,
+        message_id: int | None = None,
     ) -> None:
         """Carry out what Telegram's answer means for the row (sending.outcomes)."""
         match answer.outcome:
             case Outcome.SENT:
-                await self._sent(delivery)
+                await self._sent(delivery, message_id)
             case Outcome.RATE_LIMITED:  # counted in the limiter, which saw it first
                 at = now + timedelta(seconds=answer.seconds)
                 await self._write(self.store.outbox.requeue(delivery.id, at, answer.reason))
@@ -240,7 +262,7 @@ class Sender:
             case Outcome.RETRY_LATER:
                 await self._later(delivery, answer.reason)
 
-    async def _sent(self, delivery: Delivery) -> None:
+    async def _sent(self, delivery: Delivery, message_id: int | None = None) -> None:
         """Telegram accepted it: record that, however long it takes, for sending it again
         would double it. Left unrecorded (the database stayed away), the row is still
         "sending" and goes out once more after a restart, like any alert in flight.
@@ -248,7 +270,8 @@ class Sender:
         Group commit: whoever writes takes every acceptance noted so far, so under load one
         transaction records many alerts and few wait unrecorded (each would be a duplicate
         after a crash)."""
-        self._accepted[delivery.id] = now = self.clock()
+        now = self.clock()
+        self._accepted[delivery.id] = Accepted(now, message_id)
         self.metrics.sent.inc()
         item = delivery.article
         if isinstance(item, Article):  # the histogram is about news, not announcements
@@ -279,8 +302,9 @@ class Sender:
         finally:
             step.close()  # cancelled while queued: never started, and no "never awaited"
 
-    async def _post(self, delivery: Delivery, *, plain: bool, silent: bool) -> None:
-        """Send the message, or a digest's parts in order, from the first not yet accepted."""
+    async def _post(self, delivery: Delivery, *, plain: bool, silent: bool) -> int | None:
+        """Send the message, or a digest's parts in order, from the first not yet accepted;
+        returns the id of an alert's message (what its edits change)."""
         item, chat = delivery.article, delivery.chat
         locale = self.locales(chat)
         layout = chat.layout if chat is not None else Layout.FULL
@@ -288,8 +312,9 @@ class Sender:
         parts = render_parts(item, locale, matched=delivery.matched, layout=layout)
         preview = link_preview(item, chat.picture if chat is not None else Picture.OFF)
         first = item.parts_sent if isinstance(item, DigestMessage) else 0
+        message_id = None
         for number in range(first, len(parts)):
-            await self.bot.send_message(
+            message = await self.bot.send_message(
                 delivery.chat_id,
                 parts[number],
                 parse_mode=None if plain else ParseMode.HTML,
@@ -302,6 +327,59 @@ class Sender:
             )
             if isinstance(item, DigestMessage) and number + 1 < len(parts):
                 await self._write(self.store.outbox.digest_progress(item.id, number + 1))
+            elif isinstance(item, Article) and message_id is None:
+                message_id = message.message_id
+        return message_id
+
+    # ------------------------------------------------------------------ one edit
+    async def _edit(self, delivery: Delivery) -> None:
+        """A sent alert says again what its story and article say now (another outlet told
+        the story, or the publisher changed the article). Refused (the message was deleted,
+        or already says it): dropped quietly. Digests are never edited."""
+        try:
+            answer = await self._change(delivery)
+        except Exception:  # a bug with one edit must not stop the sender; the edit is dropped
+            log.exception("edit crashed", extra={"fields": _about(delivery)})
+            await self._write(self.store.outbox.edited(delivery.id, self.clock()))
+            return
+        now = self.clock()
+        match answer.outcome:
+            case Outcome.SENT:
+                log.info("alert edited", extra={"fields": _about(delivery)})
+                await self._write(self.store.outbox.edited(delivery.id, now))
+            case Outcome.RATE_LIMITED:
+                at = now + timedelta(seconds=answer.seconds)
+                await self._write(self.store.outbox.edit_later(delivery.id, at, counted=False))
+            case Outcome.CHAT_GONE:
+                await self._gone(delivery.chat_id, answer.reason)
+            case Outcome.RETRY_LATER if delivery.edits_tried < self.retries.max_attempts:
+                at = now + self.retries.wait(delivery.edits_tried)
+                await self._write(self.store.outbox.edit_later(delivery.id, at))
+            case _:
+                problem = _about(delivery) | {"reason": answer.reason}
+                log.info("edit dropped", extra={"fields": problem})
+                await self._write(self.store.outbox.edited(delivery.id, now))
+
+    async def _change(self, delivery: Delivery) -> Answer:
+        item, chat = delivery.article, delivery.chat
+        assert isinstance(item, Article) and delivery.message_id is not None
+        locale = self.locales(chat)
+        layout = chat.layout if chat is not None else Layout.FULL
+        [text] = render.messages(item, locale, matched=delivery.matched, layout=layout)
+        preview = link_preview(item, chat.picture if chat is not None else Picture.OFF)
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=delivery.chat_id,
+                message_id=delivery.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=_preview_options(preview),
+                reply_markup=_buttons(item, locale),
+                rate_limit_args=Lane.ALERT,
+            )
+        except TelegramError as error:
+            return answer_of(error)
+        return ACCEPTED
 
     async def _later(self, delivery: Delivery, reason: str) -> None:
         if delivery.attempts >= self.retries.max_attempts:

@@ -186,6 +186,8 @@ async def articles_from_rows(
             topics=tuple(sorted(topics[row.id])),
             key_points=tuple(row.key_points),
             image=row.image,
+            story_id=row.story_id,
+            updated_at=row.updated_at,
         )
         for row, title, url in rows
     ]

@@ -11,8 +11,8 @@ takes one place among the others, so it never starves them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,10 +29,15 @@ from news.records import (
     DigestReason,
 )
 from news.store.articles import articles_from_rows
-from news.store.outlets import outlet_column
+from news.store.outlets import outlet_column, outlet_name
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
 from news.store.states import OPEN
+from news.store.stories import others
+
+# The edits of one sent alert go at most this often: a story that many outlets tell within
+# minutes changes its message once, not once per outlet.
+EDIT_SPACING = timedelta(minutes=10)
 
 # Written out, not bound: only then may SQLite and PostgreSQL use ix_deliveries_open_chat,
 # whose WHERE names these two states.
@@ -104,13 +109,24 @@ class Outbox:
                     .values(next_attempt_at=at)
                 )
 
-    async def sent_all(self, accepted: Mapping[int, datetime]) -> None:
-        """Telegram accepted these (delivery id -> when), recorded in one transaction."""
+    async def sent_all(self, accepted: Mapping[int, datetime | Accepted]) -> None:
+        """Telegram accepted these (delivery id -> when, and the message it made of an alert),
+        recorded in one transaction."""
         if not accepted:
             return
+        moments = {
+            id_: value if isinstance(value, Accepted) else Accepted(value)
+            for id_, value in accepted.items()
+        }
         rows = [
-            {"id": id_, "state": DeliveryState.SENT, "sent_at": at, "last_error": None}
-            for id_, at in accepted.items()
+            {
+                "id": id_,
+                "state": DeliveryState.SENT,
+                "sent_at": value.at,
+                "message_id": value.message_id,
+                "last_error": None,
+            }
+            for id_, value in moments.items()
         ]
         digest_rows = aliased(DeliveryRow)
         sent_digests = select(digest_rows.digest_id).where(
@@ -127,7 +143,7 @@ class Outbox:
                     DeliveryRow.state == DeliveryState.BUNDLED,
                     DeliveryRow.digest_id.in_(sent_digests),
                 )
-                .values(state=DeliveryState.SENT, sent_at=max(accepted.values()))
+                .values(state=DeliveryState.SENT, sent_at=max(v.at for v in moments.values()))
                 .execution_options(synchronize_session=False)
             )
 
@@ -189,6 +205,55 @@ class Outbox:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
+    # ------------------------------------------------------------------ edits of sent alerts
+    async def claim_edits(self, now: datetime, limit: int, *, since: datetime) -> list[Delivery]:
+        """Sent alerts whose edit is due, at most one per message every EDIT_SPACING, taken
+        for editing now (their message id and the article as it reads now). Those sent before
+        `since` (the story window) are never edited: their edit is dropped. Reads first and
+        writes only when an edit is due: the sender asks every round."""
+        due = (
+            select(DeliveryRow.id, DeliveryRow.sent_at)
+            .where(
+                DeliveryRow.edit_due_at <= now,
+                or_(DeliveryRow.edited_at.is_(None), DeliveryRow.edited_at <= now - EDIT_SPACING),
+            )
+            .order_by(DeliveryRow.edit_due_at, DeliveryRow.id)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            found = (await session.execute(due)).all()
+        if not found:
+            return []
+        late = [id_ for id_, sent_at in found if sent_at is None or sent_at < since]
+        ids = [id_ for id_, sent_at in found if id_ not in late]
+        async with self._sessions.begin() as session:
+            if late:
+                await session.execute(
+                    update(DeliveryRow).where(DeliveryRow.id.in_(late)).values(edit_due_at=None)
+                )
+            if not ids:
+                return []
+            claimed = (
+                await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id.in_(ids), DeliveryRow.edit_due_at.is_not(None))
+                    .values(edit_due_at=None, edit_attempts=DeliveryRow.edit_attempts + 1)
+                    .returning(DeliveryRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+            ).scalars()
+            return await _deliveries(session, list(claimed))
+
+    async def edited(self, delivery_id: int, at: datetime) -> None:
+        """The edit went (or Telegram refused it: the message is gone, or already says it)."""
+        await self._set(delivery_id, edited_at=at, edit_attempts=0)
+
+    async def edit_later(self, delivery_id: int, at: datetime, *, counted: bool = True) -> None:
+        """Try the edit again then (a new reason to edit meanwhile changes nothing: the edit
+        shows the story as it is when it goes)."""
+        attempts = DeliveryRow.edit_attempts - (0 if counted else 1)
+        await self._set(delivery_id, edit_due_at=at, edit_attempts=attempts)
+
     async def entries(self, chat_id: int | None = None) -> list[OutboxEntry]:
         """Every row (of one chat), oldest first: where each message stands, and why."""
         query = (
@@ -211,6 +276,14 @@ class Outbox:
             where.append(DeliveryRow.state == only)
         async with self._sessions.begin() as session:
             await session.execute(update(DeliveryRow).where(and_(*where)).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """Telegram accepted a message then; an alert's message id, which its edits name."""
+
+    at: datetime
+    message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +335,11 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
         )
     ).all()
     found = [(a, t, u) for _, a, t, u, *_ in rows if a is not None]
-    articles = iter(await articles_from_rows(session, found))
+    told = await others(session, [(a.id, a.story_id, outlet_name(t, u)) for a, t, u in found])
+    articles = iter(
+        replace(article, also=told.get(article.id, ()))
+        for article in await articles_from_rows(session, found)
+    )
     deliveries = []
     for delivery, article, _, _, broadcast, digest, chat in rows:
         item: Article | Announcement | DigestMessage
@@ -280,6 +357,8 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
                 attempts=delivery.attempts,
                 chat=prefs_of(chat),
                 matched=delivery.matched,
+                message_id=delivery.message_id,
+                edits_tried=delivery.edit_attempts,
             )
         )
     return deliveries
