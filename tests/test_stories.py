@@ -178,6 +178,21 @@ def test_one_template_for_two_cities_is_two_stories() -> None:
     assert stories_of(brest, gomel) == [1, 2]
 
 
+def test_one_template_for_two_dates_is_two_stories_though_a_lead_says_the_other_number() -> None:
+    # Numbers crowd a forecast's lead: the 18th's "-8" is not the 8th's date.
+    eighth = Text(
+        "Прогноз погоды на 8 ноября",
+        "В пятницу, 8 ноября, в области ожидается слабый снег, ветер северо-западный 9-14 "
+        "метров в секунду, ночью до -21 градуса, днём от -6 до -11.",
+    )
+    eighteenth = Text(
+        "Прогноз погоды на 18 ноября",
+        "В понедельник, 18 ноября, в области пройдёт снег, ветер северный 6-11 метров в "
+        "секунду, ночью до -19 градусов, днём от -8 до -13.",
+    )
+    assert stories_of(eighth, eighteenth) == [1, 2]
+
+
 def test_a_story_is_joined_only_within_its_window() -> None:
     index = morning(Policy(window=timedelta(hours=36)))
     assert index.add(1, "Outlet A", EARTHQUAKE_A, T0) == 1
