@@ -8,7 +8,8 @@ a missing file is skipped with the reason. Nothing read is written anywhere.
 1. Stream: the labelled stories replayed as the bot would see them. Each article's time is its
    `published` date at 12:00 UTC, else its `story_published` minus 0-48 h drawn from
    random.Random(article_id); articles go in time order (ties by article_id), one at a time,
-   through news.stories.StoryIndex (pruned every 100 articles, as a poll cycle would). Scored
+   through news.stories.StoryIndex (pruned every 100 articles, as a poll cycle would), each
+   read by news.signature.text_of (the headline and the lead as the entry's summary). Scored
    by pairwise precision, recall and F1 and by B-cubed precision, recall and F1 against the
    labels, beside the README's baseline in the same run: TF-IDF (scikit-learn, English stop
    words, sublinear tf, fitted on every text of the file) over the headline twice and the first
@@ -54,7 +55,7 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from news.signature import Text
+from news.signature import Text, text_of
 from news.stories import Policy, StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,8 +150,8 @@ def read_pairs(path: Path) -> list[Pair]:
             Pair(
                 lang=row["lang"],
                 same=bool(row["same_story"]),
-                first=Text(row["first_title"], row["first_text"] or ""),
-                second=Text(row["second_title"], row["second_text"] or ""),
+                first=text_of(row["first_title"], row["first_text"] or ""),
+                second=text_of(row["second_title"], row["second_text"] or ""),
             )
         )
     return pairs
@@ -201,7 +202,7 @@ def group(articles: Sequence[Article], policy: Policy) -> list[int]:
     for number, article in enumerate(articles):
         if number % PRUNE_EVERY == 0:
             index.prune(article.at)
-        text = Text(article.headline, article.lead)
+        text = text_of(article.headline, article.lead)
         stories.append(index.add(number, article.outlet, text, article.at))
     return stories
 
@@ -280,7 +281,7 @@ def cpu_per_article(articles: Sequence[Article], policy: Policy) -> tuple[int, l
         timed = stories >= STORIES_IN_WINDOW
         timings = []
         for article in articles:
-            text = Text(_tagged(article.headline, copy), _tagged(article.lead, copy))
+            text = text_of(_tagged(article.headline, copy), _tagged(article.lead, copy))
             began = time.process_time()
             index.add(number, f"{article.outlet}{copy}", text, start + step * number)
             timings.append((time.process_time() - began) * 1000)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news.signature import Signature, Text, words_of
+from news.signature import Signature, Text, text_of, words_of
 from news.stories import Policy, StoryIndex, Telling
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -268,6 +268,15 @@ def test_headline_names_and_numbers_are_marks_in_any_case_style() -> None:
         Text("Floods Hit Valparaiso As Thousands Flee", "The floods in Valparaiso grew.")
     )
     assert title_case.marks == {"valparaiso"}
+
+
+def test_an_entry_without_a_summary_is_read_by_its_key_points_one_a_line() -> None:
+    points = ["Fuel prices rose by a tenth in March", "Inflation reached its highest level"]
+    text = text_of(" Inflation rises as fuel prices climb ", "", points)
+    assert text == Text("Inflation rises as fuel prices climb", "\n".join(points))
+    # "Inflation" opens a point, not a name: the headline has no names or numbers.
+    assert words_of(text).marks == frozenset()
+    assert text_of("Headline", " The summary. ", points) == Text("Headline", "The summary.")
 
 
 # -- properties ------------------------------------------------------------------------------------
