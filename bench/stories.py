@@ -8,7 +8,8 @@ a missing file is skipped with the reason. Nothing read is written anywhere.
 1. Stream: the labelled stories replayed as the bot would see them. Each article's time is its
    `published` date at 12:00 UTC, else its `story_published` minus 0-48 h drawn from
    random.Random(article_id); articles go in time order (ties by article_id), one at a time,
-   through news.stories.StoryIndex (pruned every 100 articles, as a poll cycle would). Scored
+   through news.stories.StoryIndex (pruned every 100 articles, as a poll cycle would), each
+   read by news.signature.text_of (the headline and the lead as the entry's summary). Scored
    by pairwise precision, recall and F1 and by B-cubed precision, recall and F1 against the
    labels, beside the README's baseline in the same run: TF-IDF (scikit-learn, English stop
    words, sublinear tf, fitted on every text of the file) over the headline twice and the first
@@ -28,6 +29,9 @@ a missing file is skipped with the reason. Nothing read is written anywhere.
 4. Alerts: a subscriber of each AllSides topic, every article of the file an alert without
    grouping; with grouping, one alert per story (a story counts for a topic when any of its
    tellings has it).
+5. One threshold for both (without --quick): the stream's pairwise precision and recall and the
+   pairs' precision and recall per language at each threshold of one curve, side by side, since
+   the bot has one threshold for every language.
 
 Targets: stories pairwise precision >= 0.95 with recall >= 0.5; Russian pairs precision >= 0.85
 with recall >= 0.4; under 2 ms of CPU per article. The exit status is 0 when every measured
@@ -51,7 +55,7 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from news.signature import Text
+from news.signature import Text, text_of
 from news.stories import Policy, StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +69,8 @@ MAX_COPIES = 40
 STREAM_PRECISION, STREAM_RECALL = 0.95, 0.5
 PAIRS_PRECISION, PAIRS_RECALL = 0.85, 0.4
 CPU_MS = 2.0
+# Thresholds of the precision-recall curves: the pairs' one, and the stream beside it.
+CURVE = (0.24, 0.30, 0.36, 0.42, 0.46, 0.50, 0.60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +150,8 @@ def read_pairs(path: Path) -> list[Pair]:
             Pair(
                 lang=row["lang"],
                 same=bool(row["same_story"]),
-                first=Text(row["first_title"], row["first_text"] or ""),
-                second=Text(row["second_title"], row["second_text"] or ""),
+                first=text_of(row["first_title"], row["first_text"] or ""),
+                second=text_of(row["second_title"], row["second_text"] or ""),
             )
         )
     return pairs
@@ -196,7 +202,7 @@ def group(articles: Sequence[Article], policy: Policy) -> list[int]:
     for number, article in enumerate(articles):
         if number % PRUNE_EVERY == 0:
             index.prune(article.at)
-        text = Text(article.headline, article.lead)
+        text = text_of(article.headline, article.lead)
         stories.append(index.add(number, article.outlet, text, article.at))
     return stories
 
@@ -275,7 +281,7 @@ def cpu_per_article(articles: Sequence[Article], policy: Policy) -> tuple[int, l
         timed = stories >= STORIES_IN_WINDOW
         timings = []
         for article in articles:
-            text = Text(_tagged(article.headline, copy), _tagged(article.lead, copy))
+            text = text_of(_tagged(article.headline, copy), _tagged(article.lead, copy))
             began = time.process_time()
             index.add(number, f"{article.outlet}{copy}", text, start + step * number)
             timings.append((time.process_time() - began) * 1000)
@@ -368,7 +374,7 @@ def pairs_report(pairs: Sequence[Pair], policy: Policy) -> bool:
                 ours[lang],
                 t,
             )
-            for t in sorted({policy.threshold, 0.24, 0.30, 0.40, 0.50, 0.60})
+            for t in sorted({policy.threshold, *CURVE})
         ]
         curve += [(f"baseline, threshold {t:g}", baseline[lang], t) for t in (0.30, 0.40, 0.60)]
         for name, scored, threshold in curve:
@@ -393,6 +399,23 @@ def _best_precision(scored: Sequence[tuple[float, bool]], recall: float) -> tupl
         if r >= recall and p > best[0]:
             best = (p, threshold)
     return best
+
+
+def tradeoff_report(articles: Sequence[Article], pairs: Sequence[Pair], policy: Policy) -> None:
+    """One threshold serves both: the stream's and the pairs' figures at each, side by side."""
+    truth = [a.story_id for a in articles]
+    scored = pair_decisions(pairs, policy)
+    print("\n== one threshold for both (precision / recall)")
+    print(f"  {'threshold':<15} {'stream':>13}   {'ru pairs':>13}   {'en pairs':>13}")
+    for threshold in sorted({policy.threshold, *CURVE}):
+        mine = score(truth, group(articles, replace(policy, threshold=threshold)))
+        cells = [f"{mine.precision:.3f} / {mine.recall:.3f}"]
+        for lang in ("ru", "en"):
+            decisions = ((s >= threshold, label) for s, label in scored.get(lang, []))
+            p, r, _ = precision_recall(decisions)
+            cells.append(f"{p:.3f} / {r:.3f}")
+        default = " (default)" if threshold == policy.threshold else ""
+        print(f"  {f'{threshold:g}{default}':<15} " + "   ".join(f"{c:>13}" for c in cells))
 
 
 def cpu_report(articles: Sequence[Article], policy: Policy) -> bool:
@@ -431,16 +454,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     policy = Policy(window=timedelta(hours=options.window))
     results: list[bool] = []
-    if options.stories.is_file():
-        articles = read_stories(options.stories)
+    articles = read_stories(options.stories) if options.stories.is_file() else []
+    if articles:
         ok, ours = stream_report(articles, policy, options.quick)
         results.append(ok)
         alerts_report(articles, ours)
         results.append(cpu_report(articles, policy))
     else:
-        print(f"skipped the stream and CPU figures: no {options.stories}")
+        print(f"skipped the stream and CPU figures: no articles in {options.stories}")
     if options.pairs.is_file():
-        results.append(pairs_report(read_pairs(options.pairs), policy))
+        pairs = read_pairs(options.pairs)
+        results.append(pairs_report(pairs, policy))
+        if articles and not options.quick:
+            tradeoff_report(articles, pairs, policy)
     else:
         print(f"skipped the pairs: no {options.pairs}")
     return 0 if all(results) else 1

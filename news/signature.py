@@ -17,12 +17,12 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import Stemmer
 
-__all__ = ["Signature", "Text", "Words", "words_of"]
+__all__ = ["Signature", "Text", "Words", "text_of", "words_of"]
 
 # Digits with their separators ("266,000", "5.5") stay one token; letters run until a non-letter,
 # keeping inner apostrophes ("don't", "м'ясо").
@@ -51,6 +51,14 @@ class Text:
 
     headline: str
     lead: str
+
+
+def text_of(title: str, summary: str, key_points: Sequence[str] = ()) -> Text:
+    """An entry as grouping reads it: its title, and its summary, else its key points one a line.
+    A line break ends a sentence, so a point's first word is not taken for a name; joined with
+    spaces, "Inflation" opening a point would make the headline's "inflation" look like one."""
+    lead = summary.strip() or "\n".join(point.strip() for point in key_points)
+    return Text(title.strip(), lead)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news.signature import Signature, Text, words_of
+from news.signature import Signature, Text, text_of, words_of
 from news.stories import Policy, StoryIndex, Telling
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -178,6 +178,21 @@ def test_one_template_for_two_cities_is_two_stories() -> None:
     assert stories_of(brest, gomel) == [1, 2]
 
 
+def test_one_template_for_two_dates_is_two_stories_though_a_lead_says_the_other_number() -> None:
+    # Numbers crowd a forecast's lead: the 18th's "-8" is not the 8th's date.
+    eighth = Text(
+        "Какой будет погода 8 ноября",
+        "В пятницу 8 ноября в городе облачно, местами небольшой снег; ночью мороз до -21, "
+        "днём около -6 градусов, ветер слабый.",
+    )
+    eighteenth = Text(
+        "Какой будет погода 18 ноября",
+        "В понедельник 18 ноября в городе снегопад и метель; ночью до -19, днём от -8 до -13 "
+        "градусов, ветер усилится.",
+    )
+    assert stories_of(eighth, eighteenth) == [1, 2]
+
+
 def test_a_story_is_joined_only_within_its_window() -> None:
     index = morning(Policy(window=timedelta(hours=36)))
     assert index.add(1, "Outlet A", EARTHQUAKE_A, T0) == 1
@@ -253,6 +268,15 @@ def test_headline_names_and_numbers_are_marks_in_any_case_style() -> None:
         Text("Floods Hit Valparaiso As Thousands Flee", "The floods in Valparaiso grew.")
     )
     assert title_case.marks == {"valparaiso"}
+
+
+def test_an_entry_without_a_summary_is_read_by_its_key_points_one_a_line() -> None:
+    points = ["Fuel prices rose by a tenth in March", "Inflation reached its highest level"]
+    text = text_of(" Inflation rises as fuel prices climb ", "", points)
+    assert text == Text("Inflation rises as fuel prices climb", "\n".join(points))
+    # "Inflation" opens a point, not a name: the headline has no names or numbers.
+    assert words_of(text).marks == frozenset()
+    assert text_of("Headline", " The summary. ", points) == Text("Headline", "The summary.")
 
 
 # -- properties ------------------------------------------------------------------------------------
