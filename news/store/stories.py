@@ -18,7 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import NewArticle, Source
-from news.signature import Signature, Text
+from news.signature import Signature, text_of
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, FeedRow, TellingRow
 from news.stories import Policy, StoryIndex, Telling
@@ -32,12 +32,6 @@ class Filed:
     story_id: int
     outlets: int
     new_outlet: bool
-
-
-def text_of(article: NewArticle) -> Text:
-    """What grouping compares: the headline and the lead, or the key points when the entry has
-    no lead."""
-    return Text(article.title, article.summary or "\n".join(article.key_points))
 
 
 class Stories:
@@ -71,7 +65,8 @@ class Stories:
         filed: dict[int, Filed] = {}
         rows = []
         for article_id, article in articles:
-            story_id = index.add(article_id, outlet, text_of(article), now)
+            text = text_of(article.title, article.summary, article.key_points)
+            story_id = index.add(article_id, outlet, text, now)
             telling = index.telling(article_id)
             assert telling is not None
             # The story's tellings, this one last (none held: a story of its own).
