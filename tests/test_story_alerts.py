@@ -262,3 +262,34 @@ async def test_a_restart_mid_window_keeps_the_stories(
         outlets.publish(DAILY, FLOOD_DAILY)
         assert "Also: Kyiv Daily" in await edited(telegram, alert, "Also: Kyiv Daily")
     assert len(alerts(telegram, ANN)) == 1
+
+
+async def test_an_edit_telegram_refuses_is_dropped_quietly(
+    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
+) -> None:
+    outlets = Outlets(feeds)
+    async with bot(telegram, feeds, tmp_path):
+        await subscribed(telegram, ANN)
+        outlets.publish(HERALD, FLOOD_HERALD)
+        await telegram.wait_for_message(ANN, containing="Valencia")
+        # Ann deleted the alert: Telegram has no message to edit.
+        telegram.fail_next(
+            "editMessageText", status=400, description="Bad Request: message to edit not found"
+        )
+        outlets.publish(DAILY, FLOOD_DAILY)
+        await telegram.wait_until(
+            lambda: any(m == "editMessageText" for m, *_ in telegram.rejected),
+            what="the edit refused",
+        )
+        # The sender goes on: the next story arrives, and the refused edit is never retried.
+        outlets.publish(
+            HERALD,
+            item(
+                "budget",
+                "Parliament passes the budget after a night session",
+                "Deputies approved spending for next year by a narrow majority.",
+            ),
+        )
+        await telegram.wait_for_message(ANN, containing="budget")
+    assert telegram.edits == []
+    assert [m for m, *_ in telegram.calls if m == "editMessageText"] == ["editMessageText"]

@@ -1,0 +1,161 @@
+"""Stories in the store, on real databases (SQLite always, PostgreSQL where one runs): one row
+per story and chat whichever outlet tells it; a new outlet marks the sent alert for an edit,
+the edits of one message spaced ten minutes apart and never past the story window; the
+outlets a queued alert names; big stories only; a keyword reaches the story through any
+telling; a muted outlet hides only its own tellings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from news.mutes import MuteKind
+from news.records import FeedConfig, NewArticle, Source
+from news.routing import Plan
+from news.store import Store
+from news.store.outbox import Accepted
+from tests.stock import NOW, alert, follow, take_due
+
+ANN, BOB = 11, 12
+HERALD, DAILY, GAZETTE = (
+    "https://herald.example/rss",
+    "https://daily.example/rss",
+    "https://gazette.example/rss",
+)
+OUTLETS = {HERALD: "Harbour Herald", DAILY: "Kyiv Daily", GAZETTE: "Lviv Gazette"}
+TELLINGS = {
+    HERALD: (
+        "Flooding forces 3,000 from their homes in Valencia",
+        "Heavy rain in eastern Spain has forced about 3,000 people in Valencia to leave their"
+        " homes as rivers burst their banks, officials said on Tuesday.",
+    ),
+    DAILY: (
+        "Valencia floods: thousands evacuated as rivers burst banks",
+        "Some 3,000 residents of Valencia were evacuated after torrential rain sent rivers over"
+        " their banks in eastern Spain, the regional government said.",
+    ),
+    GAZETTE: (
+        "Valencia evacuates 3,000 as floods hit eastern Spain",
+        "About 3,000 people left their homes in Valencia after heavy rain made rivers burst"
+        " their banks across eastern Spain.",
+    ),
+}
+
+
+def telling(url: str, *, topic: str = "World") -> NewArticle:
+    title, lead = TELLINGS[url]
+    slug = url.split("//")[1].split(".")[0]
+    return NewArticle(
+        identity=f"{slug}-flood",
+        link=f"https://{slug}.example/flood",
+        title=title,
+        summary=lead,
+        published_at=None,
+        topics=frozenset({topic}),
+        key_points=(),
+    )
+
+
+async def feeds(store: Store) -> dict[str, int]:
+    configs = tuple(
+        FeedConfig(url=url, topics=("World",), outlet=name) for url, name in OUTLETS.items()
+    )
+    await store.feeds.sync(configs, NOW)
+    return {feed.url: feed.id for feed in await store.feeds.all()}
+
+
+async def tell(store: Store, ids: dict[str, int], url: str, *, minutes: int = 0, **kw: str) -> int:
+    """The outlet's feed brings its telling; returns the alerts queued."""
+    article = telling(url, **kw)
+    plan = Plan(new=[article], alertable={article.identity})
+    at = NOW + timedelta(minutes=minutes)
+    return (await store.articles.ingest(ids[url], plan, now=at)).deliveries
+
+
+async def send_all(store: Store, minutes: int = 0) -> dict[int, int]:
+    """The sender sends every due alert; chat -> the message id Telegram gave it."""
+    at = NOW + timedelta(minutes=minutes)
+    due = await take_due(store, at)
+    messages = {d.chat_id: 100 + d.chat_id for d in due}
+    await store.outbox.sent_all({d.id: Accepted(at, messages[d.chat_id]) for d in due})
+    return messages
+
+
+async def edits(
+    store: Store, minutes: int, window_hours: int = 36
+) -> list[tuple[int, int, list[str]]]:
+    """The edits the sender takes then: (chat, message, outlets the alert names besides its own)."""
+    at = NOW + timedelta(minutes=minutes)
+    taken = await store.outbox.claim_edits(at, 100, since=at - timedelta(hours=window_hours))
+    return [(d.chat_id, d.message_id or 0, [s.outlet for s in alert(d).also]) for d in taken]
+
+
+async def test_a_second_outlet_edits_the_sent_alert_at_once_and_a_third_ten_minutes_later(
+    store: Store,
+) -> None:
+    ids = await feeds(store)
+    await follow(store, ANN, "World")
+    assert await tell(store, ids, HERALD) == 1
+    assert await send_all(store) == {ANN: 111}
+
+    assert await tell(store, ids, DAILY, minutes=1) == 0  # the story is Ann's already
+    assert await take_due(store, NOW + timedelta(minutes=1)) == []
+    assert await edits(store, 1) == [(ANN, 111, ["Kyiv Daily"])]
+    [row] = await store.outbox.entries(ANN)
+    await store.outbox.edited(row.id, NOW + timedelta(minutes=1))
+
+    assert await tell(store, ids, GAZETTE, minutes=2) == 0
+    assert await edits(store, 2) == []  # the message changed a minute ago
+    assert await edits(store, 11) == [(ANN, 111, ["Kyiv Daily", "Lviv Gazette"])]
+
+
+async def test_a_telling_while_the_alert_waits_joins_it_and_no_edit_is_made(store: Store) -> None:
+    ids = await feeds(store)
+    await follow(store, ANN, "World")
+    await tell(store, ids, HERALD)
+    await tell(store, ids, DAILY, minutes=1)
+    [queued] = await take_due(store, NOW + timedelta(minutes=1))
+    assert alert(queued).outlet == "Harbour Herald"
+    assert alert(queued).also == (Source("Kyiv Daily", "https://daily.example/flood"),)
+    await send_all(store, 1)
+    assert await edits(store, 2) == []
+
+
+async def test_no_edit_past_the_story_window(store: Store) -> None:
+    ids = await feeds(store)
+    await follow(store, ANN, "World")
+    await tell(store, ids, HERALD)
+    await send_all(store)
+    await tell(store, ids, DAILY, minutes=30)
+    assert await edits(store, 30, window_hours=0) == []  # sent before the window began
+    assert await edits(store, 31) == []  # and the edit was dropped, not put off
+
+
+async def test_big_stories_only_waits_for_the_nth_outlet_and_names_them_all(store: Store) -> None:
+    ids = await feeds(store)
+    await follow(store, ANN, "World")
+    await follow(store, BOB, "World")
+    await store.chats.update(BOB, NOW, min_outlets=3)
+    assert await tell(store, ids, HERALD) == 1  # Ann only
+    await send_all(store)
+    assert await tell(store, ids, DAILY, minutes=1) == 0
+    assert await tell(store, ids, GAZETTE, minutes=2) == 1  # the third outlet: Bob's turn
+    [bobs] = await take_due(store, NOW + timedelta(minutes=2))
+    assert bobs.chat_id == BOB and alert(bobs).outlet == "Lviv Gazette"
+    assert [s.outlet for s in alert(bobs).also] == ["Harbour Herald", "Kyiv Daily"]
+
+
+async def test_a_keyword_and_a_mute_act_on_each_telling_and_the_story_arrives_once(
+    store: Store,
+) -> None:
+    ids = await feeds(store)
+    await follow(store, ANN, "Politics")  # not World: only the keyword brings the story
+    await store.alerts.add(ANN, "evacuated", NOW)  # the Daily's words, not the Herald's
+    await follow(store, BOB, "World")
+    await store.mutes.add(BOB, MuteKind.SOURCE, "Harbour Herald", NOW)
+    assert await tell(store, ids, HERALD) == 0  # Ann's keyword misses, Bob muted the outlet
+    assert await tell(store, ids, DAILY, minutes=1) == 2
+    due = {d.chat_id: d for d in await take_due(store, NOW + timedelta(minutes=1))}
+    assert alert(due[ANN]).outlet == alert(due[BOB]).outlet == "Kyiv Daily"
+    assert due[ANN].matched == "evacuated"
+    await store.outbox.sent_all({d.id: Accepted(NOW, 7) for d in due.values()})
+    assert await tell(store, ids, GAZETTE, minutes=2) == 0  # the story is theirs already
