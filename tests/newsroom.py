@@ -14,17 +14,21 @@ from tests.botrun import running, settings_for
 from tests.chatting import say
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
+from tests.stock import made_up_words
 
 FEED = "/news.xml"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def story(slug: str, title: str, *, minutes_ago: int = 5) -> dict[str, object]:
+    """A news item of its own: its lead says words no other slug's does, so story grouping
+    never takes two of them for one story."""
+    words = " ".join(made_up_words(slug, 8)).capitalize()
     return {
         "title": title,
         "link": f"https://news.example/{slug}",
         "guid": slug,
-        "description": f"<p>{title}. The first paragraph says more. It ends here.</p>",
+        "description": f"<p>{title}. {words}. It ends here.</p>",
         "categories": ["Politics"],
         "pub_date": NOW - timedelta(minutes=minutes_ago),
     }
