@@ -58,6 +58,9 @@ class Policy:
     conflict_weight: float = 0.5
     # The IDF is counted over at least this many of the newest tellings.
     idf_articles: int = 1000
+    # Below this many tellings held, every article starts its own story: over a handful of
+    # articles "the" and "in" look as rare as a name, and any two headlines would match.
+    min_tellings: int = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +186,9 @@ class StoryIndex:
         for word in words.counts:
             self._count(word)
         signature = self._weigh(words, documents=len(self._entries) + 1, own=0)
-        story_id = self._best_story(signature, at)
+        story_id = None
+        if len(self._entries) >= self.policy.min_tellings:
+            story_id = self._best_story(signature, at)
         if story_id is None:
             story_id = article_id
         self._hold(Telling(article_id, story_id, outlet, at, signature))

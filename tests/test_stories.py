@@ -193,6 +193,16 @@ def test_one_template_for_two_dates_is_two_stories_though_a_lead_says_the_other_
     assert stories_of(eighth, eighteenth) == [1, 2]
 
 
+def test_while_few_tellings_are_held_every_article_starts_its_own_story() -> None:
+    # Over a handful of articles, "the" and "of" weigh like names: no story may be joined.
+    index = StoryIndex()
+    assert index.add(1, "Outlet A", EARTHQUAKE_A, T0) == 1
+    assert index.add(2, "Outlet B", EARTHQUAKE_A, T0) == 2
+    warm = morning()
+    assert warm.add(1, "Outlet A", EARTHQUAKE_A, T0) == 1
+    assert warm.add(2, "Outlet B", EARTHQUAKE_B, T0) == 1
+
+
 def test_a_story_is_joined_only_within_its_window() -> None:
     index = morning(Policy(window=timedelta(hours=36)))
     assert index.add(1, "Outlet A", EARTHQUAKE_A, T0) == 1
@@ -237,7 +247,7 @@ def test_restored_after_a_restart_the_index_answers_the_same() -> None:
 
 
 def test_prune_forgets_what_is_past_the_window_beyond_the_newest_for_the_idf() -> None:
-    index = morning(Policy(idf_articles=3))
+    index = morning(Policy(idf_articles=3, min_tellings=3))
     index.add(1, "Outlet A", EARTHQUAKE_A, T0 + timedelta(hours=30))
     dropped = index.prune(T0 + timedelta(hours=40))
     background = list(range(1000, 1000 + len(BACKGROUND)))
@@ -338,7 +348,7 @@ def test_restore_after_any_prune_gives_the_same_answers(
 def test_a_word_for_word_copy_joins_its_story_or_an_equal_one(
     background: list[Text], text: Text
 ) -> None:
-    index = StoryIndex()
+    index = StoryIndex(Policy(min_tellings=0))  # the property is the score's, whatever is held
     for number, other in enumerate(background):
         index.add(number, "Background", other, T0)
     first = index.add(100, "Outlet A", text, T0)

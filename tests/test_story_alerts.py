@@ -17,7 +17,8 @@ import pytest
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.newsroom import ask
+from tests.newsroom import ask, story
+from tests.stock import made_up_words
 
 pytestmark = pytest.mark.slow
 
@@ -39,9 +40,12 @@ def item(slug: str, title: str, lead: str, *, minutes_ago: int = 5) -> dict[str,
 
 
 OLD = {
-    HERALD: item("herald-old", "Harbour cranes repainted", "The port authority chose blue."),
-    DAILY: item("daily-old", "Library opens a night reading room", "Students asked for it."),
-}
+    path: [
+        story(f"{path}-{n}", " ".join(made_up_words(path + str(n), 5)).capitalize(), minutes_ago=90)
+        for n in range(10)
+    ]
+    for path in (HERALD, DAILY)
+}  # a morning's other news: grouping needs a few dozen articles to tell rare words from common
 FLOOD_HERALD = item(
     "flood-herald",
     "Flooding forces 3,000 from their homes in Valencia",
@@ -61,7 +65,7 @@ class Outlets:
 
     def __init__(self, feeds: FeedServer) -> None:
         self.feeds = feeds
-        self.items: dict[str, list[dict[str, object]]] = {path: [OLD[path]] for path in OLD}
+        self.items: dict[str, list[dict[str, object]]] = {path: list(OLD[path]) for path in OLD}
         for path in OLD:
             self.publish(path)
 

@@ -13,9 +13,10 @@ from news.records import FeedConfig, NewArticle, Source
 from news.routing import Plan
 from news.store import Store
 from news.store.outbox import Accepted
-from tests.stock import NOW, alert, follow, take_due
+from tests.stock import NOW, alert, article, follow, take_due
 
 ANN, BOB = 11, 12
+MORNING = 20
 HERALD, DAILY, GAZETTE = (
     "https://herald.example/rss",
     "https://daily.example/rss",
@@ -56,11 +57,16 @@ def telling(url: str, *, topic: str = "World") -> NewArticle:
 
 
 async def feeds(store: Store) -> dict[str, int]:
+    """The three outlets' feeds, and a morning's other news already stored (grouping needs a
+    few dozen articles to tell rare words from common ones)."""
     configs = tuple(
         FeedConfig(url=url, topics=("World",), outlet=name) for url, name in OUTLETS.items()
     )
     await store.feeds.sync(configs, NOW)
-    return {feed.url: feed.id for feed in await store.feeds.all()}
+    ids = {feed.url: feed.id for feed in await store.feeds.all()}
+    morning = [article(f"morning-{n}", "Sport") for n in range(MORNING)]
+    await store.articles.ingest(ids[GAZETTE], Plan(new=morning), now=NOW - timedelta(hours=1))
+    return ids
 
 
 async def tell(store: Store, ids: dict[str, int], url: str, *, minutes: int = 0, **kw: str) -> int:
