@@ -33,6 +33,7 @@ from news.store.outlets import outlet_column
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
 from news.store.states import OPEN
+from news.store.stories import with_others
 
 # Written out, not bound: only then may SQLite and PostgreSQL use ix_deliveries_open_chat,
 # whose WHERE names these two states.
@@ -286,7 +287,9 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
 
 
 async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
-    """A digest with its articles in the order they were found."""
+    """A digest with its articles in the order they were found, each with the other outlets
+    that had told its story when the digest was made (a digest is never edited, and a retried
+    part must say what the first try said)."""
     rows = (
         await session.execute(
             select(DeliveryRow.matched, ArticleRow, outlet_column(), FeedRow.url)
@@ -297,6 +300,7 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
         )
     ).all()
     articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
+    articles = await with_others(session, articles, until=digest.created_at)
     items = tuple(
         DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
     )
