@@ -14,33 +14,10 @@ from news.records import ChatMode, DigestMessage, DigestReason, FeedConfig, NewA
 from news.routing import Plan
 from news.store import Store
 from tests.stock import NOW, follow, take_due
+from tests.tellings import FLOODS, FLOODS_RETOLD, FLOODS_THIRD, RATES, STRIKE
 
 PAIS, DW, GUARDIAN = "https://pais.example/rss", "https://dw.example/rss", "https://tg.example/rss"
 OUTLETS = {PAIS: "El País", DW: "DW", GUARDIAN: "The Guardian"}
-
-FLOODS = (
-    "Flooding forces 3,000 from homes in Valencia",
-    "Rivers burst their banks after a night of torrential rain in eastern Spain, and 3,000 "
-    "people were evacuated from their homes in Valencia.",
-)
-FLOODS_RETOLD = (
-    "Valencia floods: thousands evacuated as rivers burst banks",
-    "Torrential rain in eastern Spain made rivers burst their banks overnight; about 3,000 "
-    "Valencia residents left their homes.",
-)
-FLOODS_THIRD = (
-    "Thousands flee Valencia floods as rivers burst their banks",
-    "About 3,000 people left their homes in Valencia after torrential rain made rivers burst "
-    "their banks in eastern Spain.",
-)
-RATES = (
-    "Central bank holds interest rates steady",
-    "The bank kept its main rate unchanged on Thursday, saying inflation was slowing.",
-)
-STRIKE = (
-    "Teachers strike over pay in the capital",
-    "Thousands of teachers walked out of schools on Monday, demanding a pay rise.",
-)
 
 
 async def outlets(store: Store) -> dict[str, int]:
