@@ -2,7 +2,7 @@
 private chat, in a channel and for a channel from its administrator's private chat; a chat with
 /bigstories 2 hears nothing of a story one outlet tells, and gets one alert when a second outlet
 reports it, while a chat that takes every story had it at once and gets no second one; /latest
-lists the story once, with its outlets.
+and a digest list the story once, with its outlets (a digest the biggest story first).
 
 The two outlets report one event in their own words, as outlets do; every text is invented."""
 
@@ -23,7 +23,7 @@ from tests.chatting import alerts, buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import beside
-from tests.tellings import FLOODS, FLOODS_RETOLD, STRIKE
+from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE
 
 pytestmark = pytest.mark.slow
 
@@ -124,6 +124,30 @@ async def test_big_stories_only_waits_for_the_second_outlet_and_names_it_once(
         await say(telegram, ANN, "/bigstories off", "Every story arrives again")
         room.publish(DW, "dw-strike", STRIKE)
         await telegram.wait_for_message(ANN, containing=STRIKE[0])
+    assert telegram.rejected == []
+
+
+async def test_a_digest_lists_a_story_once_with_its_outlets_the_biggest_first(
+    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
+) -> None:
+    async with outlets(telegram, feeds, tmp_path) as room:
+        await say(telegram, ANN, "/subscribe World", "You now follow")
+        await say(telegram, ANN, "/mode digest", "digests at")
+        for path, slug, text in (
+            (DW, "dw-rates", RATES),
+            (PAIS, "pais-floods", FLOODS),
+            (DW, "dw-floods", FLOODS_RETOLD),
+        ):
+            room.publish(path, slug, text)
+            await feeds.wait_for_requests(path, feeds.request_count(path) + 2)  # polled
+        before = len(telegram.messages_to(ANN))
+        telegram.user_sends(ANN, "/digest", chat_type="private")
+        digest = await telegram.wait_for_message(ANN, containing="Your digest", after=before)
+        assert digest.text.startswith("🗞 Your digest: 2 new articles")
+        # The story two outlets told comes first, once, through its first telling.
+        assert digest.text.index(FLOODS[0]) < digest.text.index(RATES[0])
+        assert " · El País · +1 outlet\n" in digest.text and FLOODS_RETOLD[0] not in digest.text
+        assert len(telegram.messages_to(ANN)) == before + 1
     assert telegram.rejected == []
 
 
