@@ -113,8 +113,8 @@ class Articles:
         """The newest stories (on a topic), `offset` skipped: /latest and its More button.
 
         Each story once, through its first telling (on the topic), with the other outlets that
-        told it (Article.also): the first is the one the chat's alert showed, and it stays
-        where it is when later tellings come in, so paging on never skips nor repeats a story.
+        told it (Article.also): the first stays where it is when later tellings come in, so
+        paging on never skips nor repeats a story (the newest would move it to the top).
         For a `chat`, what it muted is left out (news.routing.muted()) telling by telling: a
         story whose first telling is muted shows through the next one the chat sees, and
         `offset` counts what that chat is shown."""
