@@ -212,7 +212,16 @@ def _register_chat(
         app.add_handler(command(name, getattr(commands, name)))
     app.add_handler(CallbackQueryHandler(menu.press, pattern=buttons.pattern(TopicToggle)))
     preferences = Preferences(store, clock, locales, group_admins)
-    for name in ("settings", "mode", "layout", "picture", "digest_time", "timezone", "quiet"):
+    for name in (
+        "settings",
+        "mode",
+        "layout",
+        "picture",
+        "bigstories",
+        "digest_time",
+        "timezone",
+        "quiet",
+    ):
         app.add_handler(command(name, getattr(preferences, name)))
     app.add_handler(CallbackQueryHandler(preferences.press, pattern=buttons.pattern(Setting)))
     return commands, [menu, preferences]

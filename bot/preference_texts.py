@@ -1,5 +1,6 @@
-"""What /settings, /mode, /layout, /picture, /digest_time, /timezone and /quiet say, as Telegram
-HTML in the chat's language. Button labels and callback answers are plain text."""
+"""What /settings, /mode, /layout, /picture, /bigstories, /digest_time, /timezone and /quiet
+say, as Telegram HTML in the chat's language. Button labels and callback answers are plain
+text."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.i18n import N_
 from news.locale import Locale
 from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
 from news.render import escape
+from news.routing import MIN_OUTLETS
 from news.timing import BAD_QUIET, BAD_TIME, MAX_TIMES, SAME_START_END, TOO_MANY_TIMES
 
 # How each interface language names itself on the language buttons (never translated).
@@ -50,6 +52,17 @@ def picture_text(prefs: ChatPrefs, locale: Locale) -> str:
     return _("off")
 
 
+def big_stories_text(prefs: ChatPrefs, locale: Locale) -> str:
+    count = prefs.min_outlets
+    if count is None:
+        return locale.gettext("off (every story)")
+    return locale.ngettext(
+        "stories reported by at least {count} outlet",
+        "stories reported by at least {count} outlets",
+        count,
+    ).format(count=count)
+
+
 def menu(
     prefs: ChatPrefs, locale: Locale, language: str | None = None, footer: str | None = None
 ) -> str:
@@ -67,6 +80,7 @@ def menu(
         _("Language: {language}").format(language=escape(LANGUAGE_NAMES.get(language, language))),
         _("Layout: {layout}").format(layout=escape(layout_text(prefs, locale))),
         _("Picture: {picture}").format(picture=escape(picture_text(prefs, locale))),
+        _("Big stories only: {big}").format(big=escape(big_stories_text(prefs, locale))),
         "",
         footer
         or _(
@@ -88,6 +102,7 @@ COMPACT_LABEL = N_("📄 One line")
 PICTURE_OFF_LABEL = N_("No picture")
 PICTURE_SMALL_LABEL = N_("🖼 Small")
 PICTURE_LARGE_LABEL = N_("🖼 Large")
+ALL_STORIES_LABEL = N_("🗞 All stories")
 
 
 def saved(locale: Locale) -> str:
@@ -225,6 +240,43 @@ def picture_usage(locale: Locale) -> str:
         "Which picture should alerts show? Send <b>off</b>, <b>small</b> (beside the text) or "
         "<b>large</b> (above the text) after the command, for example:\n/picture large"
     )
+
+
+def big_stories_set(prefs: ChatPrefs, locale: Locale) -> str:
+    count = prefs.min_outlets
+    if count is None:
+        return locale.gettext(
+            "✅ Every story arrives again, however many outlets report it. "
+            "/bigstories 3 keeps only the big ones."
+        )
+    return locale.ngettext(
+        "✅ Big stories only: a story arrives once {count} outlet reports it, naming them all. "
+        "/bigstories off brings back every story.",
+        "✅ Big stories only: a story arrives once {count} outlets report it, naming them all. "
+        "/bigstories off brings back every story.",
+        count,
+    ).format(count=count)
+
+
+def big_stories_usage(prefs: ChatPrefs, locale: Locale) -> str:
+    """The chat's setting, and how to change it."""
+    _ = locale.gettext
+    now = _("Big stories only: {big}").format(big=escape(big_stories_text(prefs, locale)))
+    how = _(
+        "Send how many outlets must report a story before it reaches this chat, from "
+        "{least} to {most}, or <b>off</b> for every story, for example:\n"
+        "/bigstories 3\n/bigstories off"
+    ).format(least=MIN_OUTLETS.start, most=MIN_OUTLETS.stop - 1)
+    return f"{now}\n\n{how}"
+
+
+def big_stories_refused(typed: str, locale: Locale) -> str:
+    _ = locale.gettext
+    problem = _("“{text}” is not a number of outlets from {least} to {most}.").format(
+        text=escape(typed[:50]), least=MIN_OUTLETS.start, most=MIN_OUTLETS.stop - 1
+    )
+    example = _("For example: /bigstories 3, or /bigstories off for every story.")
+    return f"{problem} {example}"
 
 
 @dataclass(frozen=True, slots=True)

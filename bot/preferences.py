@@ -1,6 +1,6 @@
-"""A chat's own settings: the /settings menu of buttons; /mode, /layout and /picture to say it in
-words; /digest_time, /timezone and /quiet for values the buttons do not offer. The menu also acts
-on a channel or group from its administrator's private chat (bot.managed).
+"""A chat's own settings: the /settings menu of buttons; /mode, /layout, /picture and /bigstories
+to say it in words; /digest_time, /timezone and /quiet for values the buttons do not offer. The
+menu also acts on a channel or group from its administrator's private chat (bot.managed).
 
 The buttons carry the whole change (news.buttons.Setting), so they need no memory and work after
 a restart; only the preset values below are accepted, so a forged or outdated button changes
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
@@ -29,6 +29,7 @@ from news import buttons
 from news.buttons import MuteList, Plain, Setting, SettingKey
 from news.locale import Locale
 from news.records import ChatMode, ChatPrefs, Layout, Picture, QuietMode
+from news.routing import MIN_OUTLETS
 from news.store import Store
 from news.timing import TimingError, parse_quiet, parse_times
 from news.zones import ZoneError, parse_zone, zone_from_name
@@ -60,6 +61,10 @@ PICTURE_WORDS = {
         ("large", "big", "велике", "велика", "великий", "большая", "большое"), Picture.LARGE
     ),
 }
+# Big stories only: the words that switch it off, in the interface's languages and Russian.
+ALL_STORIES_WORDS = frozenset(
+    ("off", "all", "no", "none", "вимк", "вимкнути", "ні", "всі", "усі", "все", "выкл", "нет")
+)
 QUIET_WORDS = {
     **dict.fromkeys(("hold", "затримати", "відкласти", "задержать", "отложить"), QuietMode.HOLD),
     **dict.fromkeys(("silent", "тихо", "беззвучно", "безшумно"), QuietMode.SILENT),
@@ -85,6 +90,7 @@ def _choices(languages: tuple[str, ...]) -> dict[SettingKey, dict[str, Any]]:
         SettingKey.LAYOUT: {layout.value: layout for layout in Layout},
         # "on": a button from when this was link previews on/off, which the migration made small.
         SettingKey.PICTURE: {picture.value: picture for picture in Picture} | {"on": Picture.SMALL},
+        SettingKey.MIN_OUTLETS: {"off": None} | {str(count): count for count in MIN_OUTLETS},
     }
 
 
@@ -98,6 +104,7 @@ FIELDS = {
     SettingKey.LANGUAGE: "language",
     SettingKey.LAYOUT: "layout",
     SettingKey.PICTURE: "picture",
+    SettingKey.MIN_OUTLETS: "min_outlets",
 }
 
 
@@ -160,6 +167,8 @@ def keyboard(
             button(key.PICTURE, Picture.SMALL, _(preference_texts.PICTURE_SMALL_LABEL)),
             button(key.PICTURE, Picture.LARGE, _(preference_texts.PICTURE_LARGE_LABEL)),
         ],
+        [button(key.MIN_OUTLETS, "off", _(preference_texts.ALL_STORIES_LABEL))]
+        + [button(key.MIN_OUTLETS, str(count), f"📣 {count}+") for count in MIN_OUTLETS],
         [
             InlineKeyboardButton(
                 _(MUTES_LABEL), callback_data=buttons.encode(buttons.aimed(aim, MuteList()))
@@ -252,6 +261,26 @@ class Preferences:
             update, context, "picture", PICTURE_WORDS, preference_texts.PICTURE_TEXTS
         )
 
+    async def bigstories(self, update: Update, context: Context) -> None:
+        """/bigstories 3: only the stories at least 3 outlets tell; /bigstories off: every
+        story; alone: the chat's setting and how to change it."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        locale = await self.locales.of(update)
+        typed = " ".join(context.args or []).strip()
+        if not typed:
+            prefs = await self.store.chats.prefs(chat.id) or ChatPrefs(chat.id, kind=chat.type)
+            await reply(update, preference_texts.big_stories_usage(prefs, locale))
+            return
+        wanted = min_outlets_of(typed)
+        if wanted is False:
+            await reply(update, preference_texts.big_stories_refused(typed, locale))
+            return
+        if await self.group_admins.allowed(update, locale):
+            prefs = await self._update(update, {"min_outlets": wanted})
+            await reply(update, preference_texts.big_stories_set(prefs, locale))
+
     async def digest_time(self, update: Update, context: Context) -> None:
         locale = await self.locales.of(update)
         try:
@@ -318,6 +347,19 @@ class Preferences:
         now = self.clock()
         await seen(self.store, update, now)  # so a group's row says group, not private
         return await self.store.chats.update(update.effective_chat.id, now, **change)
+
+
+def min_outlets_of(typed: str) -> int | Literal[False] | None:
+    """What /bigstories was given: how many outlets a story needs ("3", "3+"), None for every
+    story ("off", in any interface language), False for anything else."""
+    word = typed.strip().casefold()
+    if word in ALL_STORIES_WORDS:
+        return None
+    number = word.removesuffix("+")
+    # ASCII digits only: int() would also read other scripts' digits.
+    if number.isascii() and number.isdigit() and int(number) in MIN_OUTLETS:
+        return int(number)
+    return False
 
 
 def _clock(moment: time) -> str:

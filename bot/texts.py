@@ -38,6 +38,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mode", N_("Alerts as they come or in digests: /mode digest")),
     ("layout", N_("How alerts look: /layout compact or /layout full")),
     ("picture", N_("A picture with each alert: /picture small, large or off")),
+    ("bigstories", N_("Only stories several outlets report: /bigstories 3 or off")),
     ("digest_time", N_("When digests arrive: /digest_time 08:00 19:00")),
     ("timezone", N_("Your time zone: /timezone Kyiv or /timezone UTC+3")),
     ("quiet", N_("Quiet hours: /quiet 23:00-07:00 or /quiet off")),

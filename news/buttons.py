@@ -62,6 +62,7 @@ class SettingKey(StrEnum):
     # The picture, shown through the link preview: "lp" as when it was link previews on/off,
     # so those buttons still in chats keep working.
     PICTURE = "lp"
+    MIN_OUTLETS = "big"  # big stories only: "off", or how many outlets must tell a story
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,14 +198,16 @@ def headline_list(
     limit: int = HEADLINE_LIMIT,
 ) -> str:
     """/latest and /saved: a numbered list (from `first`: numbers go on across pages) under a
-    bold heading of our own HTML, each headline linked, with its date and source."""
+    bold heading of our own HTML, each headline linked, with its date and source, and how many
+    other outlets told its story ("+2 outlets")."""
     lines = [f"<b>{heading}</b>"]
     for number, item in enumerate(items, start=first):
         headline = shorten(normalise_space(item.title), limit) or "…"
-        moment = locale.date(_listed_at(item))
+        byline = [locale.date(_listed_at(item)), item.outlet]
+        if isinstance(item, Article) and item.also:
+            byline.append(more_outlets(item, locale))
         lines.append(
-            f"\n{number}. {link(item.link, headline)}\n"
-            f"<i>{escape(moment)} · {escape(item.outlet)}</i>"
+            f"\n{number}. {link(item.link, headline)}\n<i>{escape(' · '.join(byline))}</i>"
         )
     return "\n".join(lines)
 
@@ -270,7 +272,9 @@ def digest(
     """A digest as Telegram HTML parts, each within 4096 visible UTF-16 units and 100 entities:
     a header, then the articles under their first topic (topics in order of first appearance).
     The first `full_items` articles show their date, source, key points and the keyword alert
-    that brought them; the rest are a short list of linked headlines under their topic."""
+    that brought them; the rest are a short list of linked headlines under their topic. Each
+    story is one item, with how many other outlets told it ("+2 outlets"); the stories told by
+    the most outlets come first (else in the order they were found)."""
     return _digest(d, locale, full_items, HTML)
 
 
@@ -309,8 +313,9 @@ def _digest_blocks(
     d: DigestMessage, locale: Locale, full_items: int, markup: _Markup, room: int
 ) -> Iterator[_Block]:
     _ = locale.gettext
+    items = sorted(d.items, key=lambda item: -len(item.article.also))  # stable: found order
     groups: dict[str | None, list[int]] = {}  # insertion order: topics as they first appear
-    for index, item in enumerate(d.items):
+    for index, item in enumerate(items):
         topics = item.article.topics
         groups.setdefault(topics[0] if topics else None, []).append(index)
     for topic, indices in groups.items():
@@ -319,12 +324,12 @@ def _digest_blocks(
         full = [index for index in indices if index < full_items]
         short = [index for index in indices if index >= full_items]
         for index in full:
-            yield _fitted(d.items[index], (heading,), False, locale, markup, room)
+            yield _fitted(items[index], (heading,), False, locale, markup, room)
         if short:
             more = markup.italic(markup.say(_("More on {topic}:"), topic=markup.text(name)))
             path = (heading, more) if full else (heading,)
             for index in short:
-                yield _fitted(d.items[index], path, True, locale, markup, room)
+                yield _fitted(items[index], path, True, locale, markup, room)
 
 
 def _fitted(
@@ -351,6 +356,8 @@ def _fitted(
 def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, limit: int) -> str:
     article = item.article
     dated = f"{locale.date(_moment(article))} · {_clip(article.outlet, limit)}"
+    if article.also:
+        dated += f" · {more_outlets(article, locale)}"
     lines = [
         markup.bold(markup.link(article.link, _clip(article.title, limit))),
         markup.italic(markup.text(dated)),
@@ -362,13 +369,19 @@ def _full_item(item: DigestItem, locale: Locale, markup: _Markup, points: int, l
 
 
 def _short_item(item: DigestItem, locale: Locale, markup: _Markup, _count: int, limit: int) -> str:
-    return "• " + _headline_line(item.article, item.matched, markup, limit)
+    more = more_outlets(item.article, locale) if item.article.also else ""
+    return "• " + _headline_line(item.article, item.matched, markup, limit, more)
 
 
-def _headline_line(article: Article, matched: str | None, markup: _Markup, limit: int) -> str:
-    """The linked headline · outlet · 🔔 keyword: a compact alert, a digest's short item."""
+def _headline_line(
+    article: Article, matched: str | None, markup: _Markup, limit: int, more: str = ""
+) -> str:
+    """The linked headline · outlet · +2 outlets · 🔔 keyword: a compact alert, a digest's short
+    item (`more`: how many other outlets told the story, when it is to be said)."""
     line = markup.link(article.link, _clip(article.title, limit))
     line += markup.text(f" · {_clip(article.outlet, limit)}")
+    if more:
+        line += markup.text(f" · {more}")
     if matched:
         line += markup.text(f" · 🔔 {_clip(matched, limit)}")
     return line
@@ -400,6 +413,13 @@ def _joined(path: tuple[str, ...], block: _Block) -> str:
 
 
 # ------------------------------------------------------------------ pieces
+def more_outlets(article: Article, locale: Locale) -> str:
+    """ "+2 outlets": how many other outlets told the article's story (plain text)."""
+    count = len(article.also)
+    words = locale.ngettext("+{count} outlet", "+{count} outlets", count)
+    return words.format(count=count)
+
+
 def _matched_line(keyword: str, locale: Locale, markup: _Markup, limit: int) -> str:
     _ = locale.gettext
     shown = markup.text(_clip(keyword, limit))

@@ -145,6 +145,11 @@ class KeywordAlert:
     min_outlets: int | None = None  # the chat's big-stories-only setting
 
 
+# What a chat may ask for as big stories only: at least 2 outlets (one is every story), and at
+# most 5, as many as the bundled feeds have.
+MIN_OUTLETS = range(2, 6)
+
+
 def big_enough(outlets: int, min_outlets: int | None) -> bool:
     """Whether a story told by `outlets` outlets reaches a chat that takes big stories only
     (at least `min_outlets`; None: every story)."""

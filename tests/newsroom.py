@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,14 +49,19 @@ class Newsroom:
         self.stories[:0] = stories
         self.feeds.serve(FEED, rss(self.stories, title="Example News"))
 
-    @asynccontextmanager
-    async def store(self) -> AsyncIterator[Store]:
+    def store(self) -> AbstractAsyncContextManager[Store]:
         """The bot's database, opened beside the running bot as an operator would."""
-        store = Store.connect(f"sqlite+aiosqlite:///{self.database}")
-        try:
-            yield store
-        finally:
-            await store.close()
+        return beside(self.database)
+
+
+@asynccontextmanager
+async def beside(database: Path) -> AsyncIterator[Store]:
+    """A running bot's SQLite database, opened beside it as an operator would."""
+    store = Store.connect(f"sqlite+aiosqlite:///{database}")
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 @asynccontextmanager

@@ -18,20 +18,46 @@ ANN = 4101
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}
 
 
+# Eleven different pieces of news (alike ones would be one story, listed once).
+HEADLINES = (
+    "Parliament approves the national budget after a night of debate",
+    "Floods close the coastal railway for a week",
+    "Central bank holds interest rates steady",
+    "Teachers announce a two-day strike over pay",
+    "New bridge over the Dnipro opens to traffic",
+    "Wildfire forces evacuation of mountain villages",
+    "Football club appoints a 34-year-old coach",
+    "Astronomers photograph a distant galaxy with the new telescope",
+    "Hospital waiting times fall for the first time since 2019",
+    "Airline cancels flights as pilots walk out",
+    "Museum returns stolen paintings to their owners",
+)
+
+
 def numbered(text: str) -> list[str]:
-    """The headlines of a list, by their numbers: ["1. Story 0", ...]."""
+    """The headlines of a list, by their numbers: ["1. Parliament approves ...", ...]."""
     return [line for line in text.splitlines() if line[:1].isdigit() and ". " in line]
+
+
+def listed(*numbers: int, first: int = 1) -> list[str]:
+    """HEADLINES[n] for each n, numbered from `first` as a page lists them."""
+    return [f"{at}. {HEADLINES[n]}" for at, n in enumerate(numbers, start=first)]
 
 
 async def test_pages_with_more_until_everything_was_shown(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
     async with newsroom(telegram, feeds, tmp_path, {}, **FAST) as room:
-        room.publish(*(story(f"s{n}", f"Story {n}", minutes_ago=n + 1) for n in range(11)))
+        room.publish(
+            *(
+                story(f"s{n}", title, minutes_ago=n + 1) | {"description": f"<p>{title}.</p>"}
+                for n, title in enumerate(HEADLINES)
+            )
+        )
         await room.feeds.wait_for_requests("/news.xml", room.feeds.request_count("/news.xml") + 2)
 
         first = await ask(telegram, ANN, "/latest 5", "Latest headlines")
-        assert numbered(first) == [f"{n + 1}. Story {n}" for n in range(5)]
+        assert numbered(first) == listed(*range(5))
         page = telegram.messages_to(ANN)[-1]
         more = page.reply_markup["inline_keyboard"][0][0]  # type: ignore[index]
         assert more == {"text": "More ▶", "callback_data": "lt::5:5"}
@@ -39,7 +65,7 @@ async def test_pages_with_more_until_everything_was_shown(
         before = len(telegram.messages_to(ANN))
         telegram.press_button(ANN, page.message_id, "lt::5:5")
         second = await telegram.wait_for_message(ANN, containing="Latest", after=before)
-        assert numbered(second.text) == [f"{n + 1}. Story {n}" for n in range(5, 10)]
+        assert numbered(second.text) == listed(*range(5, 10), first=6)
         # The pressed page lost its button: it cannot be pressed twice.
         assert "reply_markup" not in telegram.message_state(ANN, page.message_id)
         again = telegram.press_button(ANN, page.message_id, "lt::5:5", check_button=False)
@@ -51,13 +77,13 @@ async def test_pages_with_more_until_everything_was_shown(
 
         telegram.press_button(ANN, second.message_id, "lt::10:5")
         third = await telegram.wait_for_message(ANN, containing="11. ", after=before + 1)
-        # Story 10 and the story that was there before: the end, so no More button.
-        assert numbered(third.text) == ["11. Story 10", "12. An old story"]
+        # The last new one and the story that was there before: the end, so no More button.
+        assert numbered(third.text) == [*listed(10, first=11), "12. An old story"]
         assert third.reply_markup is None
         assert len(telegram.messages_to(ANN)) == before + 2
 
         on_topic = await ask(telegram, ANN, "/latest politics 3", "Latest on Politics")
-        assert numbered(on_topic) == ["1. Story 0", "2. Story 1", "3. Story 2"]
+        assert numbered(on_topic) == listed(0, 1, 2)
         assert telegram.messages_to(ANN)[-1].reply_markup is not None
         default = await ask(telegram, ANN, "/latest Politics", "Latest on Politics")
         assert len(numbered(default)) == 5

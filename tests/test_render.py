@@ -10,7 +10,14 @@ import pytest
 from bot.i18n import Catalogues
 from news import render
 from news.locale import ENGLISH
-from news.records import Announcement, Article, DigestItem, DigestMessage, DigestReason
+from news.records import (
+    Announcement,
+    Article,
+    DigestItem,
+    DigestMessage,
+    DigestReason,
+    Source,
+)
 from tests.fakes.telegram_html import parse_html
 
 WHEN = datetime(2024, 6, 24, 9, 30, tzinfo=UTC)
@@ -233,3 +240,35 @@ def test_an_unclosed_bidi_override_cannot_reverse_our_words() -> None:
 def test_utf16_units_count_emoji_twice() -> None:
     assert render.utf16_units("a📰") == 3
     assert render.visible_units("<b>a&amp;</b>") == 2
+
+
+def test_a_story_told_by_others_says_how_many_in_lists_and_digests() -> None:
+    also = (Source("DW", "https://dw.example/1"), Source("The Guardian", None))
+    told = article(id=2, title="Told thrice", also=also)
+    text, _ = parse_html(render.headline_list("Latest", [article(), told]))
+    assert text.splitlines()[-1] == "24 Jun 2024, 09:30 UTC · RBC-Ukraine · +2 outlets"
+    assert text.splitlines()[-4] == "24 Jun 2024, 09:30 UTC · RBC-Ukraine"  # told once
+
+    # The biggest story first, then as found; a short item says it on its line.
+    once, twice = article(id=1, title="Once"), article(id=3, title="Twice", also=also[:1])
+    d = DigestMessage(
+        7, WHEN, DigestReason.SCHEDULED, (DigestItem(once), DigestItem(told), DigestItem(twice))
+    )
+    text, _ = parse_html(render.digest(d)[0])
+    headlines = [line for line in text.splitlines() if line in ("Once", "Told thrice", "Twice")]
+    assert headlines == ["Told thrice", "Twice", "Once"]
+    assert "Told thrice\n24 Jun 2024, 09:30 UTC · RBC-Ukraine · +2 outlets\n" in text
+    assert "Twice\n24 Jun 2024, 09:30 UTC · RBC-Ukraine · +1 outlet\n" in text
+    short, _ = parse_html(render.digest(d, full_items=0)[0])
+    assert "• Told thrice · RBC-Ukraine · +2 outlets\n• Twice · RBC-Ukraine · +1 outlet\n" in short
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(1, "+1 видання"), (2, "+2 видання"), (5, "+5 видань"), (21, "+21 видання")],
+)
+def test_other_outlets_are_counted_in_the_chat_language(count: int, words: str) -> None:
+    kyiv = Catalogues.load().locale("uk", ZoneInfo("Europe/Kyiv"))
+    also = tuple(Source(f"Outlet {n}", None) for n in range(count))
+    text, _ = parse_html(render.headline_list("Новини", [article(also=also)], kyiv))
+    assert text.splitlines()[-1].endswith(f" · RBC-Ukraine · {words}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.preferences import change_of
+from bot.preferences import change_of, min_outlets_of
 from news.buttons import Setting, decode_as
 from news.records import Layout, Picture
 from tests.chatting import buttons, press, say, text_of
@@ -174,4 +174,16 @@ def test_settings_data_is_only_the_offered_values() -> None:
     assert parse_data("st:ly:compact", languages) == {"layout": Layout.COMPACT}
     assert parse_data("st:ly:on", languages) is None
     assert parse_data("st:lang:de", languages) is None
+    assert parse_data("st:big:off", languages) == {"min_outlets": None}
+    assert parse_data("st:big:2", languages) == {"min_outlets": 2}
+    assert parse_data("st:big:5", languages) == {"min_outlets": 5}
+    assert parse_data("st:big:1", languages) is None
+    assert parse_data("st:big:6", languages) is None
     assert parse_data("st:mode:digest:extra", languages) is None
+
+
+def test_bigstories_reads_a_number_of_outlets_or_off_in_any_interface_language() -> None:
+    read = {word: min_outlets_of(word) for word in ("2", " 5 ", "3+", "OFF", "вимк", "выкл")}
+    assert read == {"2": 2, " 5 ": 5, "3+": 3, "OFF": None, "вимк": None, "выкл": None}
+    for wrong in ("1", "6", "0", "-3", "2.5", "three", "3 4", "٣", "+", ""):
+        assert min_outlets_of(wrong) is False, wrong

@@ -7,8 +7,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from news import routing
 from news.mutes import Mute
@@ -19,7 +20,7 @@ from news.store import ingest
 from news.store.mutes import of_chat
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, ArticleTopicRow, DeliveryRow, FeedRow
-from news.store.stories import Filed, Stories
+from news.store.stories import Filed, Stories, with_others
 
 # A publisher's change of headline or key points edits the alerts sent within this long.
 RETOLD_WITHIN = timedelta(hours=24)
@@ -109,30 +110,37 @@ class Articles:
     async def latest(
         self, topic: str | None = None, limit: int = 5, offset: int = 0, *, chat: int | None = None
     ) -> list[Article]:
-        """The newest articles (on a topic), `offset` skipped: /latest and its More button.
-        For a `chat`, those it muted are left out (news.routing.muted()), and `offset` counts
-        what that chat is shown."""
+        """The newest stories (on a topic), `offset` skipped: /latest and its More button.
+
+        Each story once, through its first telling (on the topic), with the other outlets that
+        told it (Article.also): the first stays where it is when later tellings come in, so
+        paging on never skips nor repeats a story (the newest would move it to the top).
+        For a `chat`, what it muted is left out (news.routing.muted()) telling by telling: a
+        story whose first telling is muted shows through the next one the chat sees, and
+        `offset` counts what that chat is shown."""
         newest = func.coalesce(ArticleRow.published_at, ArticleRow.discovered_at)
+        on_topic = (
+            None
+            if topic is None
+            else select(ArticleTopicRow.article_id).where(ArticleTopicRow.topic == topic)
+        )
         query = (
             select(ArticleRow, outlet_column(), FeedRow.url)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
             .order_by(newest.desc(), ArticleRow.id.desc())
         )
-        if topic is not None:
-            query = query.where(
-                ArticleRow.id.in_(
-                    select(ArticleTopicRow.article_id).where(ArticleTopicRow.topic == topic)
-                )
-            )
+        if on_topic is not None:
+            query = query.where(ArticleRow.id.in_(on_topic))
         async with self._sessions() as session:
             mutes = await of_chat(session, chat) if chat is not None else []
             if mutes:
-                rows = await _unmuted(session, query, mutes, max(0, offset) + limit)
+                rows = await _unmuted(session, query, mutes, max(0, offset) + limit, on_topic)
                 rows = rows[max(0, offset) :]
             else:
-                page = query.offset(max(0, offset)).limit(limit)
+                firsts = query.where(~_told_before(on_topic))
+                page = firsts.offset(max(0, offset)).limit(limit)
                 rows = [(row, title, url) for row, title, url in await session.execute(page)]
-            return await articles_from_rows(session, rows)
+            return await with_others(session, await articles_from_rows(session, rows))
 
 
 # Muted headlines are dropped after reading, so a page may need more rows than it shows; a chat
@@ -140,6 +148,16 @@ class Articles:
 _SCAN_CHUNK = 200
 _SCAN_MOST = 5000
 Listed = tuple[ArticleRow, str | None, str]  # an article, its outlet column, its feed's URL
+OnTopic = Select[int] | None  # the ids of the articles on /latest's topic; None: all
+
+
+def _told_before(on_topic: OnTopic) -> ColumnElement[bool]:
+    """An earlier article (on the topic) tells the same story."""
+    earlier = aliased(ArticleRow)
+    where = [earlier.story_id == ArticleRow.story_id, earlier.id < ArticleRow.id]
+    if on_topic is not None:
+        where.append(earlier.id.in_(on_topic))
+    return exists().where(*where)
 
 
 async def _unmuted(
@@ -147,18 +165,52 @@ async def _unmuted(
     query: Select[ArticleRow, str | None, str],
     mutes: Sequence[Mute],
     wanted: int,
+    on_topic: OnTopic,
 ) -> list[Listed]:
-    """The first `wanted` rows of `query` that the chat's mutes let through, in its order."""
+    """The first `wanted` rows of `query` that the chat's mutes let through, in its order, each
+    story once: through its first telling (on the topic) that the mutes let through."""
     kept: list[Listed] = []
+    firsts: dict[int, int | None] = {}  # story -> its first telling the chat sees
     for start in range(0, _SCAN_MOST, _SCAN_CHUNK):
         chunk = (await session.execute(query.offset(start).limit(_SCAN_CHUNK))).all()
-        for article, outlet, url in chunk:
-            words = routing.words_of(article.title, article.key_points, article.summary)
-            if not routing.muted(words, outlet_name(outlet, url), mutes):
-                kept.append((article, outlet, url))
+        visible = [(a, o, u) for a, o, u in chunk if not _muted(a, outlet_name(o, u), mutes)]
+        stories = {a.story_id for a, _, _ in visible if a.story_id is not None} - firsts.keys()
+        firsts |= await _first_seen(session, stories, mutes, on_topic)
+        kept += [
+            (a, o, u) for a, o, u in visible if a.story_id is None or firsts[a.story_id] == a.id
+        ]
         if len(kept) >= wanted or len(chunk) < _SCAN_CHUNK:
             break
     return kept[:wanted]
+
+
+async def _first_seen(
+    session: AsyncSession, stories: Collection[int], mutes: Sequence[Mute], on_topic: OnTopic
+) -> dict[int, int | None]:
+    """story -> the id of its first telling (on the topic) that the mutes let through."""
+    if not stories:
+        return {}
+    query = (
+        select(ArticleRow, outlet_column(), FeedRow.url)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(ArticleRow.story_id.in_(sorted(stories)))
+        .order_by(ArticleRow.id)
+    )
+    if on_topic is not None:
+        query = query.where(ArticleRow.id.in_(on_topic))
+    firsts: dict[int, int | None] = dict.fromkeys(stories)
+    for article, outlet, url in await session.execute(query):
+        story = article.story_id  # one of `stories`: never None here
+        if story is None or firsts[story] is not None:
+            continue
+        if not _muted(article, outlet_name(outlet, url), mutes):
+            firsts[story] = article.id
+    return firsts
+
+
+def _muted(article: ArticleRow, outlet: str, mutes: Sequence[Mute]) -> bool:
+    words = routing.words_of(article.title, article.key_points, article.summary)
+    return routing.muted(words, outlet, mutes)
 
 
 async def articles_from_rows(

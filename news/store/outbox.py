@@ -11,7 +11,7 @@ takes one place among the others, so it never starves them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, literal_column, or_, select, update
@@ -29,11 +29,11 @@ from news.records import (
     DigestReason,
 )
 from news.store.articles import articles_from_rows
-from news.store.outlets import outlet_column, outlet_name
+from news.store.outlets import outlet_column
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
 from news.store.states import OPEN
-from news.store.stories import others
+from news.store.stories import with_others
 
 # The edits of one sent alert go at most this often: a story that many outlets tell within
 # minutes changes its message once, not once per outlet.
@@ -335,11 +335,7 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
         )
     ).all()
     found = [(a, t, u) for _, a, t, u, *_ in rows if a is not None]
-    told = await others(session, [(a.id, a.story_id, outlet_name(t, u)) for a, t, u in found])
-    articles = iter(
-        replace(article, also=told.get(article.id, ()))
-        for article in await articles_from_rows(session, found)
-    )
+    articles = iter(await with_others(session, await articles_from_rows(session, found)))
     deliveries = []
     for delivery, article, _, _, broadcast, digest, chat in rows:
         item: Article | Announcement | DigestMessage
@@ -365,7 +361,9 @@ async def _deliveries(session: AsyncSession, ids: list[int]) -> list[Delivery]:
 
 
 async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
-    """A digest with its articles in the order they were found."""
+    """A digest with its articles in the order they were found, each with the other outlets
+    that had told its story when the digest was made (a digest is never edited, and a retried
+    part must say what the first try said)."""
     rows = (
         await session.execute(
             select(DeliveryRow.matched, ArticleRow, outlet_column(), FeedRow.url)
@@ -376,6 +374,7 @@ async def _digest(session: AsyncSession, digest: DigestRow) -> DigestMessage:
         )
     ).all()
     articles = await articles_from_rows(session, [(a, t, u) for _, a, t, u in rows])
+    articles = await with_others(session, articles, until=digest.created_at)
     items = tuple(
         DigestItem(article, matched) for (matched, *_), article in zip(rows, articles, strict=True)
     )

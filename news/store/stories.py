@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from news.records import NewArticle, Source
+from news.records import Article, NewArticle, Source
 from news.signature import Signature, text_of
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, FeedRow, TellingRow
@@ -114,20 +114,28 @@ def _telling(row: TellingRow) -> Telling:
 
 
 async def others(
-    session: AsyncSession, articles: Iterable[tuple[int, int | None, str]]
+    session: AsyncSession,
+    articles: Iterable[tuple[int, int | None, str]],
+    *,
+    until: datetime | None = None,
 ) -> dict[int, tuple[Source, ...]]:
     """article id -> the other outlets that told its story, first first, one link each (the
-    first telling of each), its own outlet left out; for (article id, story id, outlet)."""
+    first telling of each), its own outlet left out; for (article id, story id, outlet).
+    `until`: only the tellings found by then (a digest names what it was made of, so a
+    retried part says what the first part said)."""
     wanted = [(a, s, o) for a, s, o in articles if s is not None]
     stories = {story for _, story, _ in wanted}
     if not stories:
         return {}
-    rows = await session.execute(
+    query = (
         select(ArticleRow.story_id, ArticleRow.id, ArticleRow.link, outlet_column(), FeedRow.url)
         .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
         .where(ArticleRow.story_id.in_(sorted(stories)))
         .order_by(ArticleRow.id)
     )
+    if until is not None:
+        query = query.where(ArticleRow.discovered_at <= until)
+    rows = await session.execute(query)
     tellers: dict[int, dict[str, Source]] = defaultdict(dict)
     for story_id, _, link, outlet, url in rows:
         name = outlet_name(outlet, url)
@@ -138,3 +146,11 @@ async def others(
         for article_id, story_id, outlet in wanted
         if story_id is not None
     }
+
+
+async def with_others(
+    session: AsyncSession, articles: Sequence[Article], *, until: datetime | None = None
+) -> list[Article]:
+    """The articles, each with the other outlets that told its story (Article.also)."""
+    also = await others(session, ((a.id, a.story_id, a.outlet) for a in articles), until=until)
+    return [replace(a, also=also[a.id]) if also.get(a.id) else a for a in articles]
