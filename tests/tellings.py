@@ -3,6 +3,8 @@ and unrelated events that must stay stories of their own. Each is (headline, lea
 
 from __future__ import annotations
 
+from tests.stock import made_up_words
+
 FLOODS = (
     "Flooding forces 3,000 from homes in Valencia",
     "Rivers burst their banks after a night of torrential rain in eastern Spain, and 3,000 "
@@ -26,3 +28,13 @@ STRIKE = (
     "Teachers strike over pay in the capital",
     "Thousands of teachers walked out of schools on Monday, demanding a pay rise.",
 )
+
+
+def morning(count: int = 12, *, seed: str = "morning") -> list[tuple[str, str]]:
+    """A morning's other news, (headline, lead) each in words of its own: story grouping joins
+    no story before it holds a dozen articles, as a bot's first poll gives it."""
+    stories = []
+    for n in range(count):
+        words = made_up_words(f"{seed}-{n}", 12)
+        stories.append((" ".join(words[:4]).capitalize(), " ".join(words[4:]).capitalize() + "."))
+    return stories

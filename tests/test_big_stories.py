@@ -23,7 +23,7 @@ from tests.chatting import alerts, buttons, press, say, text_of
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import beside
-from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE
+from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE, morning
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +74,8 @@ async def outlets(
 ) -> AsyncIterator[Outlets]:
     room = Outlets(feeds, tmp_path / "newsbot.sqlite3", {PAIS: [], DW: []})
     for n, (path, text) in enumerate(OLD.items()):
+        for m, other in enumerate(morning(6, seed=path)):
+            room.publish(path, f"morning-{n}-{m}", other)
         room.publish(path, f"old-{n}", text)
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(

@@ -17,8 +17,8 @@ import pytest
 from tests.botrun import running, settings_for
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.newsroom import ask, story
-from tests.stock import made_up_words
+from tests.newsroom import ask
+from tests.tellings import morning
 
 pytestmark = pytest.mark.slow
 
@@ -39,13 +39,14 @@ def item(slug: str, title: str, lead: str, *, minutes_ago: int = 5) -> dict[str,
     }
 
 
+# A morning's other news: story grouping joins no story before it holds a dozen articles.
 OLD = {
     path: [
-        story(f"{path}-{n}", " ".join(made_up_words(path + str(n), 5)).capitalize(), minutes_ago=90)
-        for n in range(10)
+        item(f"{path}-{n}", headline, lead, minutes_ago=90)
+        for n, (headline, lead) in enumerate(morning(10, seed=path))
     ]
     for path in (HERALD, DAILY)
-}  # a morning's other news: grouping needs a few dozen articles to tell rare words from common
+}
 FLOOD_HERALD = item(
     "flood-herald",
     "Flooding forces 3,000 from their homes in Valencia",
