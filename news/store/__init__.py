@@ -19,6 +19,7 @@ from news.store.outbox import Outbox
 from news.store.prompts import Prompts
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
+from news.store.updates import Updates
 
 __all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
 
@@ -38,6 +39,7 @@ class Store:
     prompts: Prompts
     mutes: Mutes
     expiring: Expiring
+    updates: Updates
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -58,6 +60,7 @@ class Store:
             Prompts(sessions),
             Mutes(sessions),
             Expiring(sessions),
+            Updates(sessions),
         )
 
     async def migrate(self) -> None:
