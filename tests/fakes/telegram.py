@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import aiohttp
 from aiohttp import web
 
 from tests.fakes.telegram_html import HtmlError, parse_html, strip_message, utf16_len
@@ -655,27 +654,17 @@ class FakeTelegram:
 
     def take_updates(self) -> list[JSON]:
         """The pending updates, as Telegram would post them to the webhook; they leave the
-        queue (a test posts them itself, as often and wherever it likes)."""
+        queue. The test posts them itself (standing in for Telegram and the operator's TLS
+        proxy), with or without the secret, as often and to whichever process it likes."""
         taken, self._pending = [u for u in self._pending if self._wanted(u)], []
         self._notify()
         return taken
 
-    async def deliver(self, address: str) -> list[int]:
-        """Post every pending update to `address` (the operator's TLS proxy would forward
-        WEBHOOK_URL there) with the registered secret, as Telegram does; an update answered
-        with 2xx is confirmed, any other stays pending. Returns the statuses in order."""
-        if self.webhook is None:
-            raise AssertionError("no webhook is set: the bot never called setWebhook")
-        headers = {SECRET_HEADER: str(self.webhook.get("secret_token") or "")}
-        statuses = []
-        async with aiohttp.ClientSession() as session:
-            for update in self.take_updates():
-                async with session.post(address, json=update, headers=headers) as response:
-                    statuses.append(response.status)
-                    if response.status // 100 != 2:
-                        self._pending.append(update)
+    def redeliver(self, *updates: JSON) -> None:
+        """Queue these updates again, as Telegram re-sends what no poller confirmed (the
+        process that fetched them died) or what a webhook never acknowledged."""
+        self._pending.extend(updates)
         self._notify()
-        return statuses
 
     async def _api_getUpdates(self, params: JSON, request: web.Request | None = None) -> list[JSON]:
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
