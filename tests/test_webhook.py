@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -161,16 +163,29 @@ async def test_a_bad_webhook_setting_is_one_line_and_exit_2(
     assert telegram.calls == []  # never a setWebhook, let alone a retry of it
 
 
-async def test_two_processes_on_one_postgresql_handle_an_update_posted_to_both_once(
-    telegram: FakeTelegram, tmp_path: Path
-) -> None:
+@dataclass
+class Processes:
+    """`newsbot run` processes in webhook mode on one PostgreSQL database, each on its port."""
+
+    ports: list[int]
+    logs: list[Path]
+    processes: list[asyncio.subprocess.Process]
+
+    def read_logs(self) -> list[str]:
+        return [log.read_text() for log in self.logs]
+
+
+@asynccontextmanager
+async def webhook_processes(
+    telegram: FakeTelegram, tmp_path: Path, count: int, **settings: str
+) -> AsyncIterator[Processes]:
+    """Started and registered; stopped with SIGTERM on the way out, each expected to exit 0."""
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(NO_FEEDS)
-    ports = free_port(), free_port()
+    running = Processes([free_port() for _ in range(count)], [], [])
     async with migrated_url("postgresql", tmp_path) as url:
-        processes = []
         try:
-            for number, port in enumerate(ports):
+            for number, port in enumerate(running.ports):
                 env = environment(
                     TELEGRAM_BOT_TOKEN=telegram.token,
                     TELEGRAM_API_BASE_URL=telegram.base_url,
@@ -179,39 +194,89 @@ async def test_two_processes_on_one_postgresql_handle_an_update_posted_to_both_o
                     WEBHOOK_URL=URL,
                     WEBHOOK_SECRET=SECRET,
                     WEBHOOK_PORT=str(port),
+                    **settings,
                 )
-                with (tmp_path / f"bot{number}.log").open("wb") as log:
-                    processes.append(
+                running.logs.append(tmp_path / f"bot{number}.log")
+                with running.logs[-1].open("wb") as log:
+                    running.processes.append(
                         await asyncio.create_subprocess_exec(
                             str(NEWSBOT), "run", cwd=tmp_path, env=env, stderr=log
                         )
                     )
             await telegram.wait_until(
-                lambda: sum(m.lower() == "setwebhook" for m, _ in telegram.calls) == 2,
+                lambda: sum(m.lower() == "setwebhook" for m, _ in telegram.calls) == count,
                 timeout=60,
-                what="both processes registered the webhook",
+                what="every process registered the webhook",
             )
-            telegram.user_sends(42, "/start")
-            [start] = telegram.take_updates()
-            both = await asyncio.gather(*(post(address(port), start) for port in ports))
-            assert both == [200, 200]
-            # A barrier per process: its own later update answered, it handled all before.
-            for chat, port in zip((43, 44), ports, strict=True):
-                telegram.user_sends(chat, "/help")
-                [help_] = telegram.take_updates()
-                assert await post(address(port), help_) == 200
-            for chat in (43, 44):
-                await telegram.wait_for_message(chat, timeout=60)
-            assert len(telegram.messages_to(42)) == 1
+            yield running
         finally:
-            for process in processes:
+            for process in running.processes:
                 if process.returncode is None:
                     process.send_signal(signal.SIGTERM)
-            for process in processes:
+            for process in running.processes:
                 await asyncio.wait_for(process.wait(), 60)
-    logs = [(tmp_path / f"bot{n}.log").read_text() for n in range(2)]
-    assert [process.returncode for process in processes] == [0, 0], logs
+    codes = [process.returncode for process in running.processes]
+    assert codes == [0] * count, running.read_logs()
+
+
+async def test_two_processes_on_one_postgresql_handle_an_update_posted_to_both_once(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    async with webhook_processes(telegram, tmp_path, 2) as running:
+        telegram.user_sends(42, "/start")
+        [start] = telegram.take_updates()
+        both = await asyncio.gather(*(post(address(port), start) for port in running.ports))
+        assert both == [200, 200]
+        # A barrier per process: its own later update answered, it handled all before.
+        for chat, port in zip((43, 44), running.ports, strict=True):
+            telegram.user_sends(chat, "/help")
+            [help_] = telegram.take_updates()
+            assert await post(address(port), help_) == 200
+        for chat in (43, 44):
+            await telegram.wait_for_message(chat, timeout=60)
+        assert len(telegram.messages_to(42)) == 1
+    logs = running.read_logs()
     assert sum(log.count("update already handled") for log in logs) == 1, logs
+
+
+@pytest.mark.timeout(300)
+async def test_a_thousand_updates_over_two_processes_are_all_answered_without_429(
+    tmp_path: Path,
+) -> None:
+    """Telegram's limits enforced by the fake. Each process has its own rate limiter, so the
+    bot-wide 30 messages a second is split between them by their settings (15 each): what
+    an operator can do today without a budget shared through the database."""
+    chats = range(200_001, 201_001)
+    async with (
+        FakeTelegram(enforce_limits=True) as telegram,
+        webhook_processes(telegram, tmp_path, 2, MESSAGES_PER_SECOND="15") as running,
+        aiohttp.ClientSession() as session,
+    ):
+        for chat in chats:
+            telegram.user_sends(chat, "/help")
+        updates = telegram.take_updates()
+        # As Telegram delivers: many connections at once (setWebhook's max_connections).
+        connections = asyncio.Semaphore(40)
+        headers = {SECRET_HEADER: SECRET}
+
+        async def deliver(number: int, update: dict[str, Any]) -> int:
+            hook = address(running.ports[number % 2])
+            async with connections, session.post(hook, json=update, headers=headers) as answer:
+                return answer.status
+
+        started = time.monotonic()
+        statuses = await asyncio.gather(*(deliver(n, u) for n, u in enumerate(updates)))
+        posted = time.monotonic() - started
+        assert statuses == [200] * len(chats)
+        await telegram.wait_until(
+            lambda: len({m.chat_id for m in telegram.sent}) == len(chats),
+            timeout=240,
+            what="every chat answered",
+        )
+        answered = time.monotonic() - started
+        assert sorted(m.chat_id for m in telegram.sent) == list(chats)  # once each
+        assert telegram.too_many_requests == 0
+        print(f"1,000 updates posted in {posted:.1f} s, all answered in {answered:.1f} s")
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
