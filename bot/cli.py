@@ -44,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         return feedcli.run(settings, args)
     if args.command == "mode":
         status, line = mode.run(settings, args)
-        (print if status == 0 else _say)(line)
+        if status == 0:
+            print(line)
+        else:
+            _say(line)
         return status
     return 2  # argparse already refused anything else
 

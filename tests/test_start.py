@@ -98,6 +98,13 @@ async def test_telegram_unreachable_at_start_is_retried_until_it_answers(
             await process.wait()
 
 
+async def finish(env: dict[str, str], cwd: Path, *args: str) -> tuple[int | None, str]:
+    """A short command: its exit status and what it said (stdout and stderr)."""
+    process = await start(env, cwd, *args)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, (out + err).decode()
+
+
 async def test_a_second_run_on_one_sqlite_file_refuses_and_feeds_commands_still_work(
     telegram: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -106,17 +113,20 @@ async def test_a_second_run_on_one_sqlite_file_refuses_and_feeds_commands_still_
     third = None
     try:
         await read_until(first, lambda seen: "newsbot started" in "".join(seen))
-        second = await start(env, tmp_path)
-        _, err = await asyncio.wait_for(second.communicate(), 60)
-        assert second.returncode == 2
         database = (tmp_path / "newsbot.sqlite3").resolve()
-        assert err.decode().splitlines() == [
-            f"newsbot: another `newsbot run` is using {database}. SQLite serves one process; to "
-            "run several, use PostgreSQL (DATABASE_URL=postgresql+asyncpg://..., docs/deploy.md)."
-        ]
-        listing = await start(env, tmp_path, "feeds", "list")
-        await asyncio.wait_for(listing.communicate(), 60)
-        assert listing.returncode == 0  # `newsbot feeds ...` is not refused
+        assert await finish(env, tmp_path, "run") == (
+            2,
+            f"newsbot: another `newsbot run` is using {database}. SQLite serves one process; "
+            "to run several, use PostgreSQL (DATABASE_URL=postgresql+asyncpg://..., "
+            "docs/deploy.md).\n",
+        )
+        status, _ = await finish(env, tmp_path, "feeds", "list")
+        assert status == 0  # `newsbot feeds ...` is not refused
+        assert await finish(env, tmp_path, "mode") == (0, "the bot runs in polling mode.\n")
+        assert await finish(env, tmp_path, "mode", "webhook") == (
+            2,
+            f"newsbot: a `newsbot run` is using {database}: stop it first, then switch.\n",
+        )
 
         first.kill()  # kill -9: the kernel drops the lock with the process
         await first.wait()
@@ -128,3 +138,27 @@ async def test_a_second_run_on_one_sqlite_file_refuses_and_feeds_commands_still_
             if process is not None and process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+async def test_the_mode_is_switched_deliberately_and_a_process_in_the_other_refuses(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    env = bot_environment(tmp_path, telegram.base_url, telegram.token)
+    assert await finish(env, tmp_path, "mode") == (
+        0,
+        "no mode recorded yet: the first `newsbot run` records its own.\n",
+    )
+    assert await finish(env, tmp_path, "mode", "webhook") == (
+        0,
+        "switched to webhook mode: set WEBHOOK_URL and WEBHOOK_SECRET for every process, then "
+        "start them.\n",
+    )
+    status, said = await finish(env, tmp_path, "run")  # no WEBHOOK_URL: it would poll
+    assert status == 2 and "Traceback" not in said
+    assert said.splitlines()[-1:] == [  # after the log lines of the start so far
+        "newsbot: the database says this bot runs in webhook mode, and long polling would "
+        "delete the webhook the other processes serve. Set WEBHOOK_URL and WEBHOOK_SECRET as "
+        "they have them; or, to switch to polling, stop every newsbot process and run "
+        "`newsbot mode polling`."
+    ]
+    assert not [m for m, _ in telegram.calls if m.lower() in ("deletewebhook", "getupdates")]
