@@ -19,7 +19,7 @@ from telegram import Bot
 
 from bot.app import build_app, load_feeds_file
 from bot.mode import WrongMode
-from bot.serve import serving
+from bot.serve import Refused, serving
 from bot.settings import Settings
 from bot.webhook import Endpoint
 from tests.botrun import running, settings_for
@@ -310,3 +310,41 @@ async def test_a_process_in_the_other_mode_refuses_to_start(
                 pass
         assert telegram.webhook is not None  # the refusal deleted nothing
         assert not [m for m, _ in telegram.calls if m.lower() == "deletewebhook"]
+
+
+async def test_a_webhook_address_telegram_refuses_stops_the_start_with_its_reason(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    telegram.fail_next(
+        "setWebhook",
+        status=400,
+        description="Bad Request: bad webhook: Failed to resolve host: Name or service not known",
+    )
+    async with migrated_url("sqlite", tmp_path) as url:
+        with pytest.raises(Refused) as refused:
+            async with webhook_bot(hook_settings(telegram, url, tmp_path)):
+                pass
+    # As python-telegram-bot words Telegram's description (first letter up, the rest down).
+    assert str(refused.value) == (
+        f"Telegram refused WEBHOOK_URL {URL}: Bad webhook: failed to resolve host: name or "
+        "service not known"
+    )
+    assert sum(m.lower() == "setwebhook" for m, _ in telegram.calls) == 1  # never retried
+
+
+async def test_setwebhook_through_an_outage_is_retried_with_a_line_per_attempt(
+    telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    telegram.fail_next("setWebhook", status=502, description="Bad Gateway", count=2)
+    async with (
+        migrated_url("sqlite", tmp_path) as url,
+        webhook_bot(hook_settings(telegram, url, tmp_path)),
+    ):
+        assert telegram.webhook is not None and telegram.webhook["url"] == URL
+    retries = [r for r in caplog.records if r.getMessage() == "cannot reach Telegram, retrying"]
+    fields = [getattr(r, "fields", {}) for r in retries]
+    assert [(f["step"], f["attempt"], f["retry_in"]) for f in fields] == [
+        ("setWebhook", 1, 1.0),
+        ("setWebhook", 2, 2.0),
+    ]
+    assert all(r.exc_info is None for r in retries)  # a line, no traceback
