@@ -72,24 +72,16 @@ def run(settings: Settings, args: argparse.Namespace) -> tuple[int, str]:
 
 
 async def _show(settings: Settings) -> str:
-    store = Store.connect(settings.database_url)
-    try:
-        await store.migrate()
+    async with Store.opened(settings.database_url) as store:
         recorded = await store.updates.mode()
-    finally:
-        await store.close()
     if recorded is None:
         return "no mode recorded yet: the first `newsbot run` records its own."
     return f"the bot runs in {recorded} mode."
 
 
 async def _switch(settings: Settings, mode: UpdateMode) -> str:
-    store = Store.connect(settings.database_url)
-    try:
-        await store.migrate()
+    async with Store.opened(settings.database_url) as store:
         before = await store.updates.switch(mode, datetime.now(UTC))
-    finally:
-        await store.close()
     if before is mode:
         return f"the bot already runs in {mode} mode."
     setting = (

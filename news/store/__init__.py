@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -62,6 +64,17 @@ class Store:
             Expiring(sessions),
             Updates(sessions),
         )
+
+    @classmethod
+    @asynccontextmanager
+    async def opened(cls, url: str) -> AsyncIterator[Store]:
+        """Connected and migrated for one command (the CLI), closed afterwards."""
+        store = cls.connect(url)
+        try:
+            await store.migrate()
+            yield store
+        finally:
+            await store.close()
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""

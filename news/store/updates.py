@@ -30,7 +30,7 @@ class Updates:
                     update_id=update_id, handled_at=now
                 )
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return bool(getattr(result, "rowcount", 0))
 
     async def forget(self, before: datetime) -> int:
         """Drop the ids taken before `before`; returns how many."""
@@ -38,7 +38,7 @@ class Updates:
             result = await session.execute(
                 delete(HandledUpdateRow).where(HandledUpdateRow.handled_at < before)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def mode(self) -> UpdateMode | None:
         """The recorded mode; None before any process started."""
