@@ -98,6 +98,25 @@ async def test_telegram_unreachable_at_start_is_retried_until_it_answers(
             await process.wait()
 
 
+async def test_a_dns_failure_at_start_is_retried_and_a_stop_meanwhile_is_clean(
+    tmp_path: Path,
+) -> None:
+    # .invalid never resolves (https://www.rfc-editor.org/rfc/rfc2606#section-2).
+    env = bot_environment(tmp_path, "https://api.newsbot-test.invalid/bot", "123:" + "x" * 30)
+    process = await start(env, tmp_path)
+    try:
+        lines = await read_until(
+            process, lambda seen: sum("cannot reach Telegram" in line for line in seen) >= 2
+        )
+        failures = [line for line in lines if "cannot reach Telegram" in line]
+        assert "step=getMe attempt=1" in failures[0] and "step=getMe attempt=2" in failures[1]
+        assert "ConnectError" in failures[0]
+    finally:
+        returncode = await stop(process)  # SIGTERM while it waits to try again
+    assert returncode == 0
+    assert "Traceback" not in "".join(lines)
+
+
 async def finish(env: dict[str, str], cwd: Path, *args: str) -> tuple[int | None, str]:
     """A short command: its exit status and what it said (stdout and stderr)."""
     process = await start(env, cwd, *args)
