@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,10 +21,11 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot import texts
+from bot import mode, texts, webhook
 from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
 from bot.alerts_menu import AlertsMenu
@@ -40,6 +41,7 @@ from bot.latest import Latest
 from bot.managed import ChatMenu, Manager
 from bot.membership import Membership
 from bot.mutes import Mutes
+from bot.once import Once
 from bot.pausing import Pausing
 from bot.preferences import Preferences
 from bot.respond import reply
@@ -149,6 +151,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
         .post_shutdown(runtime.stop)
         .build()
     )
+    _register_once(app, Once(store, clock))
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
     # One short cache of "is this user a group admin?" for all, on the application's clock.
@@ -187,6 +190,14 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     app.add_handler(CallbackQueryHandler(commands.stale_button))  # after every button's own
     app.add_error_handler(Apology(catalogues).on_error)
     return app
+
+
+def _register_once(app: NewsApp, once: Once) -> None:
+    """Ahead of every handler: an update some process took up before goes no further. The
+    ids are kept a day, and an hourly job forgets older ones."""
+    app.add_handler(TypeHandler(Update, once.check), group=Once.GROUP)
+    assert app.job_queue is not None  # the job-queue extra is a dependency
+    app.job_queue.run_repeating(once.forget_old, interval=3600, first=60, name="forget updates")
 
 
 def _register_chat(
@@ -310,11 +321,13 @@ class Runtime:
 
     async def start(self, app: NewsApp) -> None:
         await self.store.migrate()
+        # Before anything acts: a process in the wrong mode refuses with nothing changed.
+        await mode.claim(self.store, mode.of(self.settings), self.clock())
         await self.store.feeds.sync(self.feeds.feeds, self.clock())
         recovered = await self.store.outbox.recover_interrupted()
         await self._register_menus(app)
         self._schedule(app)
-        await self._serve_health()
+        await self._serve_health(app)
         started = {"bot": f"@{app.bot.username}", "feeds": len(self.feeds.feeds)}
         started |= {"topics": ",".join(self.feeds.vocabulary.names), "requeued": recovered}
         log.info("newsbot started", extra={"fields": started})
@@ -359,7 +372,7 @@ class Runtime:
             edit_window=self.store.stories.policy.window,
         )
 
-    async def _serve_health(self) -> None:
+    async def _serve_health(self, app: NewsApp) -> None:
         port = self.settings.metrics_port
         if port is None:
             return
@@ -377,8 +390,17 @@ class Runtime:
             },
             host=self.settings.metrics_host,
             port=port,
+            webhook=self._webhook_problem(app),
         )
         await self.health.start()
+
+    def _webhook_problem(self, app: NewsApp) -> Callable[[], Awaitable[str | None]] | None:
+        """In webhook mode, /healthz asks Telegram whether the webhook is registered and
+        delivering (getWebhookInfo), not whether updates happen to arrive."""
+        url = self.settings.webhook_url
+        if url is None:
+            return None
+        return lambda: webhook.problem(app.bot, url, self.clock)
 
     def _poller(self, app: NewsApp) -> Poller:
         settings = self.settings

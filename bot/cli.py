@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 
 from pydantic import ValidationError
-from telegram import Update
 from telegram.error import InvalidToken
 
-from bot import feedcli, logs
+from bot import feedcli, logs, mode
 from bot.app import build_app, load_feeds_file
+from bot.serve import Refused, serve
 from bot.settings import Settings
 from news.feedsfile import FeedsFileError
+from news.store.lockfile import Taken, sole_user
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,18 +28,27 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="poll the feeds and answer chats until stopped (Ctrl+C)")
     feedcli.add_commands(commands)
+    mode.add_command(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as error:
         for problem in error.errors():
             field = ".".join(str(part) for part in problem["loc"]).upper()
-            _say(f"setting {field}: {problem['msg']}")
+            said = problem["msg"].removeprefix("Value error, ")
+            _say(f"setting {field}: {said}" if field and field not in said else said)
         return 2
     if args.command == "run":
         return run(settings)
     if args.command == "feeds":
         return feedcli.run(settings, args)
+    if args.command == "mode":
+        status, line = mode.run(settings, args)
+        if status == 0:
+            print(line)
+        else:
+            _say(line)
+        return status
     return 2  # argparse already refused anything else
 
 
@@ -56,9 +67,20 @@ def run(settings: Settings) -> int:
         _say(f"cannot use the feeds file: {error}")
         return 2
     try:
-        build_app(settings, feeds).run_polling(allowed_updates=Update.ALL_TYPES)
+        # SQLite serves one process: held until the process ends, however it ends.
+        with sole_user(settings.database_url):
+            asyncio.run(serve(build_app(settings, feeds), settings))
+    except Taken as taken:
+        _say(
+            f"another `newsbot run` is using {taken.database}. SQLite serves one process; to "
+            "run several, use PostgreSQL (DATABASE_URL=postgresql+asyncpg://..., docs/deploy.md)."
+        )
+        return 2
     except InvalidToken:
         _say("Telegram refused TELEGRAM_BOT_TOKEN. Check the token @BotFather gave you.")
+        return 2
+    except (Refused, mode.WrongMode) as error:
+        _say(str(error))
         return 2
     return 0
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,14 +210,8 @@ class FeedCli:
             problem = f"its host is {reason}" if reason else None
         return problem
 
-    @asynccontextmanager
-    async def _store(self) -> AsyncIterator[Store]:
-        store = Store.connect(self.settings.database_url)
-        try:
-            await store.migrate()
-            yield store
-        finally:
-            await store.close()
+    def _store(self) -> AbstractAsyncContextManager[Store]:
+        return Store.opened(self.settings.database_url)
 
     def _print(self, line: str) -> None:
         print(line, file=self.out)

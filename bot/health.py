@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from aiohttp import web
 
+from bot.site import Site
 from monitor.metrics import Metrics
 from news.health import problems
 from news.store import Store
@@ -25,27 +26,26 @@ class HealthServer:
     deadlines: Mapping[str, timedelta]
     host: str
     port: int
+    # In webhook mode: what Telegram says is wrong with the webhook, or None.
+    webhook: Callable[[], Awaitable[str | None]] | None = None
     started: datetime = field(init=False)
-    _runner: web.AppRunner | None = field(default=None, init=False)
+    _site: Site = field(init=False)
 
     async def start(self) -> None:
         self.started = self.clock()
         app = web.Application()
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
+        self._site = Site(self.host, self.port)
+        await self._site.start(app)
         log.info("metrics and health listening host=%s port=%d", self.host, self.bound_port)
 
     @property
     def bound_port(self) -> int:
-        assert self._runner is not None
-        return int(self._runner.addresses[0][1])
+        return self._site.bound_port
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._site.stop()
 
     async def _metrics(self, _: web.Request) -> web.Response:
         # Gauges come from the database at scrape time: no background job, never stale.
@@ -67,9 +67,20 @@ class HealthServer:
             deadlines=self.deadlines,
             database_error=await self._database_error(),
         )
+        found += await self._webhook_problems()
         if found:
             return web.Response(status=503, text="unhealthy\n" + "\n".join(found) + "\n")
         return web.Response(text="ok\n")
+
+    async def _webhook_problems(self) -> list[str]:
+        if self.webhook is None:
+            return []
+        try:
+            async with asyncio.timeout(3):
+                found = await self.webhook()
+        except Exception as error:  # Telegram unreachable: the webhook's state is unknown
+            return [f"webhook: cannot ask Telegram: {error.__class__.__name__}: {error}"]
+        return [] if found is None else [found]
 
     async def _database_error(self) -> str | None:
         try:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_FEEDS = Path(__file__).with_name("feeds.toml")
+# What setWebhook accepts (https://core.telegram.org/bots/api#setwebhook): the ports of the URL,
+# and the secret token's alphabet and length.
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -68,6 +74,15 @@ class Settings(BaseSettings):
     # /addfeed and `newsbot feeds add|check|import` refuse feeds on loopback, private, link-local
     # and cloud-metadata addresses unless this is true (a feed server on the operator's LAN).
     allow_private_feeds: bool = False
+    # Webhook mode (docs/deploy.md): Telegram posts updates to WEBHOOK_URL, the public HTTPS
+    # address of the operator's TLS proxy, which forwards them unchanged to WEBHOOK_HOST:
+    # WEBHOOK_PORT at the same path. Unset: the bot long-polls getUpdates.
+    webhook_url: str | None = None
+    # Required with WEBHOOK_URL: Telegram sends it with every update, and a request without it
+    # is refused.
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -86,3 +101,51 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        # WEBHOOK_URL= in .env (as .env.example leaves it) means polling, not an empty address.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("WEBHOOK_URL must be the public https:// address Telegram calls")
+        try:
+            port = parts.port or 443
+        except ValueError:
+            port = -1
+        if port not in WEBHOOK_PORTS:
+            allowed = ", ".join(str(p) for p in WEBHOOK_PORTS)
+            raise ValueError(f"WEBHOOK_URL's port must be one Telegram accepts: {allowed}")
+        if parts.query or parts.fragment:
+            raise ValueError("WEBHOOK_URL must have no query or fragment")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL (1-256 characters of A-Z, a-z, "
+                "0-9, _ and -)"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook listens: WEBHOOK_URL's own path, so the proxy forwards it as is."""
+        return urlsplit(self.webhook_url or "").path or "/"

@@ -36,6 +36,14 @@ class Layout(StrEnum):
     COMPACT = "compact"
 
 
+class UpdateMode(StrEnum):
+    """How the bot receives Telegram's updates: it long-polls getUpdates, or Telegram posts
+    them to its webhook. The two exclude each other on Telegram's side."""
+
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
 class Picture(StrEnum):
     """The picture over an alert, through Telegram's link preview: none, small beside the
     text, or large above it."""

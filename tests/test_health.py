@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,18 +10,13 @@ import pytest
 
 from news.health import problems
 from tests.botrun import running, settings_for
+from tests.environment import free_port
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow

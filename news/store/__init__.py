@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,6 +22,7 @@ from news.store.prompts import Prompts
 from news.store.saved import Saved
 from news.store.stats import Snapshot, Stats
 from news.store.stories import Stories
+from news.store.updates import Updates
 from news.stories import Policy
 
 __all__ = ["Ingested", "PollOutcome", "Snapshot", "Store"]
@@ -41,6 +44,7 @@ class Store:
     mutes: Mutes
     expiring: Expiring
     stories: Stories
+    updates: Updates
 
     @classmethod
     def connect(cls, url: str, *, stories: Policy | None = None) -> Store:
@@ -64,7 +68,19 @@ class Store:
             Mutes(sessions),
             Expiring(sessions),
             grouping,
+            Updates(sessions),
         )
+
+    @classmethod
+    @asynccontextmanager
+    async def opened(cls, url: str) -> AsyncIterator[Store]:
+        """Connected and migrated for one command (the CLI), closed afterwards."""
+        store = cls.connect(url)
+        try:
+            await store.migrate()
+            yield store
+        finally:
+            await store.close()
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""

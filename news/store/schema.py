@@ -359,3 +359,25 @@ class ExpiringRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class HandledUpdateRow(Base):
+    """A Telegram update some process took up, by Telegram's id: the same update posted twice
+    (a webhook retry, a re-sent batch after a failover) is handled once. Kept a day: Telegram
+    keeps an unconfirmed update at most 24 hours (https://core.telegram.org/bots/api#getting-updates)."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class BotModeRow(Base):
+    """One row: how the bot receives updates (news.records.UpdateMode), so a process started
+    in the other mode refuses instead of undoing the webhook (or the polling) of the others."""
+
+    __tablename__ = "bot_mode"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    mode: Mapped[str] = mapped_column(String(10))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

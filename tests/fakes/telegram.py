@@ -21,6 +21,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -31,7 +32,9 @@ T = TypeVar("T")
 
 # Form values are JSON-decoded (numbers, booleans, reply_markup, ...) except these, which are
 # always plain strings even when they look like JSON (a text "123" must stay "123").
-_STRING_PARAMS = {"text", "parse_mode", "callback_query_id", "url", "action", "language_code"}
+_STRING_PARAMS = {
+    "text", "parse_mode", "callback_query_id", "url", "action", "language_code", "secret_token",
+}  # fmt: skip
 # Telegram's default when a bot never set allowed_updates.
 _NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 _CHAT_ACTIONS = {
@@ -40,6 +43,11 @@ _CHAT_ACTIONS = {
     "upload_video_note",
 }  # fmt: skip
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+# setWebhook's rules (https://core.telegram.org/bots/api#setwebhook), and the header that
+# carries the secret to the bot.
+_WEBHOOK_PORTS = {443, 80, 88, 8443}
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # What a bot administrator may do in a channel unless a test says otherwise: post, edit and
 # delete (https://core.telegram.org/bots/api#chatmemberadministrator).
 CHANNEL_RIGHTS = frozenset({"post_messages", "edit_messages", "delete_messages"})
@@ -117,7 +125,9 @@ class FakeTelegram:
         enforce_limits: bool = False,
         limits: FloodLimits = FloodLimits(),
         clock: Callable[[], float] = time.monotonic,  # injectable so limit tests need no sleeps
+        port: int = 0,  # a test that starts the bot before Telegram is up picks one
     ) -> None:
+        self.port = port
         self.token, self.bot_username = token, bot_username
         self.bot_id = int(token.split(":", 1)[0])
         self.enforce_limits, self._clock = enforce_limits, clock
@@ -140,6 +150,11 @@ class FakeTelegram:
         self._query_ids = itertools.count(1)
         self._open_queries: set[str] = set()
         self._allowed_updates: set[str] | None = None
+        # What setWebhook registered (its parameters as sent), None without a webhook.
+        self.webhook: JSON | None = None
+        self._webhook_error: tuple[int, str] | None = (
+            None  # (unix time, message) for getWebhookInfo
+        )
         self._poll_generation = 0
         self._bot_status: dict[int, str] = {}
         self._bot_rights: dict[int, frozenset[str]] = {}  # an administrator bot's can_* rights
@@ -168,7 +183,7 @@ class FakeTelegram:
         # A short shutdown timeout: held long polls are released by stop() anyway.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}/bot"
 
@@ -590,21 +605,76 @@ class FakeTelegram:
         return self._bot_user() | {"can_join_groups": True, "supports_inline_queries": False}
 
     async def _api_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = None
         if _truthy(params.get("drop_pending_updates")):
             self._pending.clear()
-            self._notify()
+        self._notify()
+        return True
+
+    async def _api_setWebhook(self, params: JSON) -> bool:
+        url = str(params.get("url") or "")
+        if not url:  # an empty URL removes the webhook
+            return await self._api_deleteWebhook(params)
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        if (parts.port or 443) not in _WEBHOOK_PORTS:
+            raise ApiError(
+                400,
+                "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if "allowed_updates" in params:
+            self._allowed_updates = set(params["allowed_updates"] or []) or None
+        if _truthy(params.get("drop_pending_updates")):
+            self._pending.clear()
+        self.webhook = dict(params)
+        self._webhook_error = None
+        self._notify()
         return True
 
     async def _api_getWebhookInfo(self, params: JSON) -> JSON:
-        return {
-            "url": "",
+        info: JSON = {
+            "url": "" if self.webhook is None else self.webhook["url"],
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending),
         }
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
+    # ------------------------------------------------------------ webhook delivery
+    def webhook_failing(self, message: str, at: float | None = None) -> None:
+        """getWebhookInfo reports a delivery error (`at`: unix time, default now)."""
+        self._webhook_error = (int(time.time() if at is None else at), message)
+
+    def take_updates(self) -> list[JSON]:
+        """The pending updates, as Telegram would post them to the webhook; they leave the
+        queue. The test posts them itself (standing in for Telegram and the operator's TLS
+        proxy), with or without the secret, as often and to whichever process it likes."""
+        taken, self._pending = [u for u in self._pending if self._wanted(u)], []
+        self._notify()
+        return taken
+
+    def redeliver(self, *updates: JSON) -> None:
+        """Queue these updates again, as Telegram re-sends what no poller confirmed (the
+        process that fetched them died) or what a webhook never acknowledged."""
+        self._pending.extend(updates)
+        self._notify()
 
     async def _api_getUpdates(self, params: JSON, request: web.Request | None = None) -> list[JSON]:
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         if "allowed_updates" in params:
             self._allowed_updates = set(params["allowed_updates"] or []) or None
         if offset < 0:
