@@ -233,10 +233,17 @@ class StoryIndex:
         """The index again from what the store kept, in arrival order."""
         index = cls(policy)
         for telling in tellings:
-            for word in telling.signature.weights:
-                index._count(word)
-            index._hold(telling)
+            index.learn(telling)
         return index
+
+    def learn(self, telling: Telling) -> None:
+        """Hold a telling another index filed (another process on the same database), as it
+        was filed there; one held already changes nothing."""
+        if telling.article_id in self._by_article:
+            return
+        for word in telling.signature.weights:
+            self._count(word)
+        self._hold(telling)
 
     # -- weighing ----------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from news.mutes import MuteKind
 from news.records import FeedConfig, NewArticle, Source
 from news.routing import Plan
@@ -165,3 +167,23 @@ async def test_a_keyword_and_a_mute_act_on_each_telling_and_the_story_arrives_on
     assert due[ANN].matched == "evacuated"
     await store.outbox.sent_all({d.id: Accepted(NOW, 7) for d in due.values()})
     assert await tell(store, ids, GAZETTE, minutes=2) == 0  # the story is theirs already
+
+
+async def test_two_processes_on_one_postgresql_file_into_the_same_stories(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serves one process: bot/serve.py refuses a second")
+    ids = await feeds(store)
+    await follow(store, ANN, "World")
+    other = Store.connect(store.engine.url.render_as_string(hide_password=False))
+    try:
+        await other.stories.index()  # the other process started before the news broke
+        assert await tell(store, ids, HERALD) == 1
+        # The other process polls the Daily: it learns the Herald's telling before filing.
+        daily = telling(DAILY)
+        plan = Plan(new=[daily], alertable={daily.identity})
+        ingested = await other.articles.ingest(ids[DAILY], plan, now=NOW + timedelta(minutes=1))
+        assert ingested.deliveries == 0  # Ann has the story already
+        [queued] = await take_due(store, NOW + timedelta(minutes=1))
+        assert [s.outlet for s in alert(queued).also] == ["Kyiv Daily"]
+    finally:
+        await other.close()

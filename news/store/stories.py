@@ -12,9 +12,9 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import Article, NewArticle, Source
@@ -34,12 +34,19 @@ class Filed:
     new_outlet: bool
 
 
+# PostgreSQL advisory lock key under which processes file articles into stories, one at a time
+# (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS).
+FILING_LOCK = 0x6E657773_0001  # "news", 1
+LOOK_BACK = timedelta(minutes=1)
+
+
 class Stories:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], policy: Policy) -> None:
         self._sessions = sessions
         self.policy = policy
         self._index: StoryIndex | None = None
         self._loading = asyncio.Lock()
+        self._looked_at: datetime | None = None  # the newest telling read from the database
 
     async def index(self) -> StoryIndex:
         """The index, restored from the tellings kept at its first use in this process."""
@@ -62,6 +69,7 @@ class Stories:
         """File new articles (id, article) of one outlet's feed, in feed order, into the index,
         and keep each telling and story in the caller's transaction; article id -> Filed."""
         index = await self.index()
+        await self._catch_up(session, index)
         filed: dict[int, Filed] = {}
         rows = []
         for article_id, article in articles:
@@ -84,6 +92,7 @@ class Stories:
                 }
             )
         if rows:
+            self._looked_at = now if self._looked_at is None else max(self._looked_at, now)
             await session.execute(insert(TellingRow), rows)
             by_story: dict[int, list[int]] = defaultdict(list)
             for article_id, where in filed.items():
@@ -93,6 +102,24 @@ class Stories:
                     update(ArticleRow).where(ArticleRow.id.in_(ids)).values(story_id=story_id)
                 )
         return filed
+
+    async def _catch_up(self, session: AsyncSession, index: StoryIndex) -> None:
+        """Several processes on one PostgreSQL each keep an index: before filing, take the
+        database's lock for filing (held to the end of this transaction, so filings take turns
+        and none misses another's) and learn the tellings others filed since the last look.
+        SQLite has one process (bot/serve.py refuses a second): nothing to learn there."""
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        await session.execute(select(func.pg_advisory_xact_lock(FILING_LOCK)))
+        query = select(TellingRow).order_by(TellingRow.at, TellingRow.article_id)
+        if self._looked_at is not None:
+            # Clocks of processes differ a little: look back a minute, skip what is held.
+            query = query.where(TellingRow.at >= self._looked_at - LOOK_BACK)
+        newest = self._looked_at
+        for row in await session.scalars(query):
+            index.learn(_telling(row))
+            newest = row.at if newest is None else max(newest, row.at)
+        self._looked_at = newest
 
     async def prune(self, now: datetime) -> int:
         """Forget the tellings the index no longer needs; returns how many."""
