@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.application import get_app_or_none
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.renderer import print_formatted_text as write
+from prompt_toolkit.styles import Style
 
 from trial import look
 from trial.emulator import BotApi, Button, Deleted, Edited, Event, Message, Refused, Shown, Toast
 
 PROMPT = "you › "
+_STYLE = Style([])  # the messages carry their own inline styles
 
 
 class Menu(Completer):
@@ -104,5 +108,15 @@ class Chat:
 
 
 def _print(parts: list[tuple[str, str]] | FormattedText) -> None:
-    # Above the prompt while one is open (prompt_toolkit prints through the running app).
-    print_formatted_text(FormattedText(parts))
+    """Above the prompt while one is open: the prompt is erased, the lines written, the prompt
+    drawn again. prompt_toolkit's own run_in_terminal would put the terminal in cooked mode
+    meanwhile, where a Ctrl+D typed at that moment is the terminal's end of file and is lost."""
+    lines = FormattedText([*parts, ("", "\n")])
+    app = get_app_or_none()
+    if app is None or not app.is_running:
+        print_formatted_text(lines, end="")
+        return
+    app.renderer.erase()
+    write(app.output, lines, _STYLE)
+    app.output.flush()
+    app.invalidate()
