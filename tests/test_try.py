@@ -25,7 +25,7 @@ _CONTROL = re.compile(
 class Screen:
     """What the terminal has shown so far, without its control sequences."""
 
-    def __init__(self, child: pexpect.spawn) -> None:
+    def __init__(self, child: pexpect.spawn[str]) -> None:
         self.child = child
         self.raw = ""
         self.text = ""
@@ -111,7 +111,7 @@ def test_a_person_subscribes_and_gets_a_sample_alert(tmp_path: Path) -> None:
     finally:
         child.close(force=True)
     assert child.exitstatus == 0, screen.text[-3000:]
-    assert session_members(child.pid) == []
+    assert child.pid is not None and session_members(child.pid) == []
     assert list(temporary.iterdir()) == [], "the temporary database is gone"
     assert not ignored_database.exists()
     # The log went to its file, none of it to the screen.

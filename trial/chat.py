@@ -3,6 +3,7 @@ newest buttons numbered, a line typed by the person sent as Telegram would send 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 
 from prompt_toolkit import PromptSession, print_formatted_text
@@ -104,7 +105,8 @@ class Chat:
             self.pressable = (message.message_id, flat)
         elif self.pressable and self.pressable[0] == message.message_id:
             self.pressable = None
-        _print(look.message(message, 1 if flat else None))
+        width = shutil.get_terminal_size().columns
+        _print(look.message(message, 1 if flat else None, width))
 
 
 def _print(parts: list[tuple[str, str]] | FormattedText) -> None:

@@ -28,18 +28,20 @@ _STYLES = {
 INDENT = "  "
 
 
-def message(shown: Message, numbers: int | None) -> FormattedText:
-    """The message under a header line; its buttons numbered from 1 when `numbers` is 1, and
-    shown without numbers when None (only the newest message's buttons can be pressed)."""
+def message(shown: Message, numbers: int | None, width: int = 80) -> FormattedText:
+    """The message under a header line, wrapped to `width` columns; its buttons numbered from
+    1 when `numbers` is 1, and shown without numbers when None."""
     header = "newsbot (edited)" if shown.edited else "newsbot"
     parts: list[tuple[str, str]] = [("bold fg:ansimagenta", header), ("", "\n")]
-    parts += _indented(styled(shown.text, list(shown.entities)))
+    for line in _lines(styled(shown.text, list(shown.entities))):
+        for row in _wrapped(line, max(width - len(INDENT), 20)):
+            parts += [("", INDENT), *_runs(row), ("", "\n")]
     parts += buttons(shown.buttons, numbers)
     return FormattedText(parts)
 
 
 def styled(text: str, entities: list[Entity]) -> list[tuple[str, str]]:
-    """The text in runs of one style each; a link's address follows its text in brackets."""
+    """Each character with its style; a link's address follows its text in brackets."""
     starts = _unit_offsets(text)
     styles: list[list[str]] = [[] for _ in text]
     after: dict[int, str] = {}  # text index -> link address shown after it
@@ -51,12 +53,38 @@ def styled(text: str, entities: list[Entity]) -> list[tuple[str, str]]:
             styles[index].append(_STYLES[entity.kind])
         if entity.kind == "text_link" and entity.url and entity.url != text[first:last]:
             after[last - 1] = entity.url
-    runs: list[tuple[str, str]] = []
+    chars: list[tuple[str, str]] = []
     for index, char in enumerate(text):
-        runs.append((" ".join(styles[index]), char))
+        chars.append((" ".join(styles[index]), char))
         if index in after:
-            runs.append(("fg:ansibrightblack", f" ({after[index]})"))
-    return [(style, "".join(c for _, c in run)) for style, run in groupby(runs, lambda r: r[0])]
+            chars += [("fg:ansibrightblack", char) for char in f" ({after[index]})"]
+    return chars
+
+
+def _lines(chars: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    lines: list[list[tuple[str, str]]] = [[]]
+    for style, char in chars:
+        if char == "\n":
+            lines.append([])
+        else:
+            lines[-1].append((style, char))
+    return lines
+
+
+def _wrapped(line: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    """The line cut at spaces into rows of at most `width` characters (a longer word alone)."""
+    rows = []
+    while len(line) > width:
+        cut = max((i for i in range(width + 1) if line[i][1] == " "), default=width)
+        cut = cut or width
+        rows.append(line[:cut])
+        line = line[cut + 1 if line[cut][1] == " " else cut :]
+    rows.append(line)
+    return rows
+
+
+def _runs(chars: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(style, "".join(c for _, c in run)) for style, run in groupby(chars, lambda c: c[0])]
 
 
 def buttons(rows: tuple[tuple[Button, ...], ...], numbers: int | None) -> list[tuple[str, str]]:
@@ -73,19 +101,6 @@ def buttons(rows: tuple[tuple[Button, ...], ...], numbers: int | None) -> list[t
             parts.append(("", "  "))
             number = None if number is None else number + 1
         parts[-1] = ("", "\n")
-    return parts
-
-
-def _indented(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    parts = [("", INDENT)]
-    for style, text in runs:
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
-            if index:
-                parts.append(("", "\n" + INDENT))
-            if line:
-                parts.append((style, line))
-    parts.append(("", "\n"))
     return parts
 
 
