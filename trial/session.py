@@ -85,10 +85,14 @@ async def _session(settings: Settings, options: Options, folder: Path) -> int:
             "commands); a bare number presses that button; Ctrl+D quits."
         )
         talking = asyncio.create_task(chat.talk(api))
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, talking.cancel)
+        # A closed terminal (SIGHUP) or a kill ends the chat as Ctrl+D does: the bot stops
+        # and the temporary folder goes.
+        for ending in (signal.SIGTERM, signal.SIGHUP):
+            asyncio.get_running_loop().add_signal_handler(ending, talking.cancel)
         with contextlib.suppress(asyncio.CancelledError):
             await talking
-        chat.note("Stopping newsbot; the temporary database goes with it.")
+        with contextlib.suppress(OSError):  # the terminal may be gone
+            chat.note("Stopping newsbot; the temporary database goes with it.")
     return 0
 
 
