@@ -449,6 +449,8 @@ def _text(params: JSON) -> tuple[str, list[Entity]]:
         raise Refusal(f"Bad Request: unsupported parse_mode {mode!r} in try mode")
     if not text:
         raise Refusal("Bad Request: message text is empty")
+    # Characters are Unicode code points here: Telegram takes 4,096 emoji, which are 8,192
+    # UTF-16 units (newsbot's own budget, in UTF-16 units, is the stricter of the two).
     if len(text) > MAX_TEXT:
         raise Refusal("Bad Request: message is too long")
     return text, entities
