@@ -9,7 +9,7 @@ from trial.html import parse
 
 
 def screen(message: Message, numbers: int | None = 1, width: int = 80) -> str:
-    return "".join(text for _, text in look.message(message, numbers, width))
+    return "".join(fragment[1] for fragment in look.message(message, numbers, width))
 
 
 def test_a_message_reads_as_in_telegram_with_its_buttons_numbered() -> None:
@@ -26,7 +26,7 @@ def test_a_message_reads_as_in_telegram_with_its_buttons_numbered() -> None:
         "  Source (https://e.example/b)\n"
         "  [1] Read ↗  [2] ⭐ Save\n"
     )
-    styles = dict((text, style) for style, text in look.message(shown, 1))
+    styles = {fragment[1]: fragment[0] for fragment in look.message(shown, 1)}
     assert "bold" in styles["Bridge reopens"]
     assert "ansicyan" in styles["#World"]
 
