@@ -48,7 +48,12 @@ def run(settings: Settings, options: Options) -> int:
         log_to = options.log or Path(os.devnull)
         with log_to.open("a", encoding="utf-8") as log_file:
             # Nothing of the log on the chat screen: it goes to --log, else nowhere.
-            logs.configure(settings.log_level, TOKEN, stream=log_file)
+            logs.configure(
+                settings.log_level,
+                TOKEN,
+                json_lines=settings.log_format == "json",
+                stream=log_file,
+            )
             logging.captureWarnings(True)
             try:
                 return asyncio.run(_session(settings, options, Path(folder)))
