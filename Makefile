@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint check format bench clean messages
+.PHONY: run try test test-fast lint check format bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/newsbot run
+
+# The bot in a terminal chat: no token, a temporary database. TRY_ARGS=--offline: sample feeds
+# served on this machine, no network needed.
+try: $(STAMP)
+	$(BIN)/newsbot try $(TRY_ARGS)
 
 test: $(STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)

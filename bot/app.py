@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -97,8 +97,18 @@ def load_feeds_file(settings: Settings) -> FeedsFile:
     return parse_feeds_file(path.read_text(encoding="utf-8"), source=str(path))
 
 
-def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> NewsApp:
-    """Wire every part. Nothing connects here: resources open in post_init, inside PTB's loop."""
+def build_app(
+    settings: Settings,
+    feeds: FeedsFile,
+    clock: Clock = utc_now,
+    *,
+    own_feed_servers: Collection[str] = (),
+) -> NewsApp:
+    """Wire every part. Nothing connects here: resources open in post_init, inside PTB's loop.
+
+    `own_feed_servers`: origins ("http://127.0.0.1:8080") of feed servers the caller runs
+    itself on this machine, which the private-address guard lets through (`newsbot try
+    --offline`'s sample feeds)."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the application")
     store = Store.connect(
@@ -109,7 +119,7 @@ def build_app(settings: Settings, feeds: FeedsFile, clock: Clock = utc_now) -> N
     if not settings.allow_private_feeds:
         # Every poll, redirects included, not only /addfeed: a public name can be re-pointed
         # at an internal address later (server-side request forgery).
-        guard(client)
+        guard(client, exempt=own_feed_servers)
     # One limiter for every message the bot sends: alerts, replies, apologies.
     metrics = Metrics()
     limiter = Limiter(delivery_limits(settings), metrics=metrics)

@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 from telegram.error import InvalidToken
@@ -18,7 +20,18 @@ from news.feedsfile import FeedsFileError
 from news.store.lockfile import Taken, sole_user
 
 
-def main(argv: list[str] | None = None) -> int:
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A further `newsbot` command from a package above this one (the layers keep bot from
+    importing it): its name, its help line, its arguments, and what runs it with the settings."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Settings, argparse.Namespace], int]
+
+
+def main(argv: list[str] | None = None, more: Sequence[Command] = ()) -> int:
     # Opt in to PTB 22's announced future (RetryAfter.retry_after as a timedelta) instead of
     # a deprecation warning at every 429; sending/sender.py reads either form.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -29,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="poll the feeds and answer chats until stopped (Ctrl+C)")
     feedcli.add_commands(commands)
     mode.add_command(commands)
+    for extra in more:
+        extra.arguments(commands.add_parser(extra.name, help=extra.help))
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -49,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _say(line)
         return status
+    for extra in more:
+        if args.command == extra.name:
+            return extra.run(settings, args)
     return 2  # argparse already refused anything else
 
 

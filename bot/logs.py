@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 MASK = "<bot-token>"
@@ -76,8 +76,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(level: str, token: str | None, *, json_lines: bool = False) -> None:
-    handler = logging.StreamHandler()
+def configure(
+    level: str, token: str | None, *, json_lines: bool = False, stream: TextIO | None = None
+) -> None:
+    """Every log line to `stream` (standard error when None), token masked."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
     handler.addFilter(RedactToken(token))
     root = logging.getLogger()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 import httpx
@@ -46,13 +47,22 @@ async def refusal_for(url: str) -> str | None:
     return next((reason for reason in reasons if reason), None)
 
 
-def guard(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    """Make `client` raise PrivateAddress before any request to a refused address."""
+def guard(client: httpx.AsyncClient, exempt: Collection[str] = ()) -> httpx.AsyncClient:
+    """Make `client` raise PrivateAddress before any request to a refused address, except to
+    the `exempt` origins ("http://127.0.0.1:8080"): servers the caller runs itself."""
+    allowed = frozenset(exempt)
 
     async def check(request: httpx.Request) -> None:
+        if _origin(request.url) in allowed:
+            return
         reason = await refusal_for(str(request.url))
         if reason is not None:
             raise PrivateAddress(f"its host is {reason}")
 
     client.event_hooks["request"].append(check)
     return client
+
+
+def _origin(url: httpx.URL) -> str:
+    port = url.port or _DEFAULT_PORTS.get(url.scheme, 80)
+    return f"{url.scheme}://{url.host}:{port}"

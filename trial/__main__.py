@@ -1,0 +1,3 @@
+from trial.cli import main
+
+raise SystemExit(main())
