@@ -146,7 +146,8 @@ def _alert(
     article: Article, locale: Locale, matched: str | None, layout: Layout, markup: _Markup
 ) -> str:
     if layout is Layout.COMPACT:
-        return _headline_line(article, matched, markup, HEADLINE_LIMIT)
+        more = more_outlets(article, locale) if article.also else ""
+        return _headline_line(article, matched, markup, HEADLINE_LIMIT, more)
     _ = locale.gettext
     head = [
         _matched_line(matched, locale, markup, HEADLINE_LIMIT) if matched else "",

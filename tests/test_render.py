@@ -16,6 +16,7 @@ from news.records import (
     DigestItem,
     DigestMessage,
     DigestReason,
+    Layout,
     Source,
 )
 from tests.fakes.telegram_html import parse_html
@@ -48,6 +49,25 @@ def test_an_alert_reads_as_designed() -> None:
     assert ("text_link", "RBC-Ukraine") in kinds
     link = next(e for e in entities if e["type"] == "text_link")
     assert link["url"] == "https://news.example/a?x=1&y=2"
+
+
+def test_an_alert_names_the_other_outlets_five_then_how_many_more() -> None:
+    others = tuple(Source(f"Outlet <{n}>", f"https://o{n}.example/a&b") for n in range(7))
+    text, entities = parse_html(render.alert(article(also=others[:2])))
+    assert text.splitlines()[-2:] == ["Source: RBC-Ukraine", "Also: Outlet <0>, Outlet <1>"]
+    links = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert links[1:] == ["https://o0.example/a&b", "https://o1.example/a&b"]
+    text, _ = parse_html(render.alert(article(also=others)))
+    names = ", ".join(f"Outlet <{n}>" for n in range(5))
+    assert text.splitlines()[-1] == f"Also: {names} and 2 more"
+    compact, _ = parse_html(render.alert(article(also=others[:2]), layout=Layout.COMPACT))
+    assert compact == "Seoul ready to help Ukraine · RBC-Ukraine · +2 outlets"
+
+
+def test_an_alert_the_publisher_changed_says_updated() -> None:
+    text, entities = parse_html(render.alert(article(updated_at=WHEN)))
+    assert text.splitlines()[1] == "Seoul ready to help Ukraine (updated)"
+    assert {"type": "italic", "offset": 45, "length": 9} in entities
 
 
 @pytest.mark.parametrize(

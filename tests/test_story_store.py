@@ -15,6 +15,7 @@ from news.records import FeedConfig, NewArticle, Source
 from news.routing import Plan
 from news.store import Store
 from news.store.outbox import Accepted
+from news.stories import Policy
 from tests.stock import NOW, alert, article, follow, take_due
 
 ANN, BOB = 11, 12
@@ -187,3 +188,24 @@ async def test_two_processes_on_one_postgresql_file_into_the_same_stories(store:
         assert [s.outlet for s in alert(queued).also] == ["Kyiv Daily"]
     finally:
         await other.close()
+
+
+async def test_tellings_past_the_window_are_pruned_and_a_restart_holds_the_rest(
+    store: Store,
+) -> None:
+    url = store.engine.url.render_as_string(hide_password=False)
+    # A bot that counts word rarity over its five newest tellings at least.
+    policy = Policy(idf_articles=5, min_tellings=5)
+    ids = await feeds(store)  # a morning's other news, an hour before NOW
+    bot, restarted = Store.connect(url, stories=policy), Store.connect(url, stories=policy)
+    try:
+        await tell(bot, ids, HERALD)
+        index = await bot.stories.index()
+        assert len(index) == MORNING + 1
+        # 40 hours on, all of it is past the 36-hour window: the newest five are kept.
+        assert await bot.stories.prune(NOW + timedelta(hours=40)) == MORNING + 1 - 5
+        assert len(index) == 5
+        assert (await restarted.stories.index()).tellings() == index.tellings()
+    finally:
+        await bot.close()
+        await restarted.close()
