@@ -82,7 +82,11 @@ class Articles:
                         where = DeliveryRow.story_id.in_(sorted(told))
                         await ingest.mark_for_edit(session, where, now, since=now - window)
                 with steps("ingest.mutes"):
-                    topics = await ingest.story_topics(session, stories)
+                    # A story's first telling has its own topics; a later one, every telling's.
+                    joined = {id_: story for id_, story in stories.items() if story != id_}
+                    topics = {id_: set(article.topics) for id_, article in alert.items()}
+                    if joined:
+                        topics |= await ingest.story_topics(session, joined)
                     mutes = await ingest.mutes(session, set().union(*topics.values()), now)
                 with steps("ingest.keywords"):
                     alerts = await ingest.keyword_alerts(session, now)
@@ -90,7 +94,7 @@ class Articles:
                     deliveries += await ingest.enqueue_hits(session, reach.hits, now, stories)
                 with steps("ingest.enqueue"):
                     deliveries += await ingest.enqueue(
-                        session, reach.followed, now, reach.muted, outlets
+                        session, reach.followed, now, reach.muted, outlets, retold=bool(joined)
                     )
         stored = tuple(a for a in plan.new if a.identity in ids)
         return Ingested(new_articles=len(stored), deliveries=deliveries, stored=stored)

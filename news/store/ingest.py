@@ -269,13 +269,16 @@ async def enqueue(
     now: datetime,
     muted: Collection[tuple[int, int]] = (),
     outlets: Mapping[int, int] | None = None,
+    *,
+    retold: bool = True,
 ) -> int:
     """One delivery per (receiving chat, article) where the chat follows a topic of the
-    article's story (any telling's), unless the chat has the story already (a keyword hit,
-    written first, or an earlier telling), the pair is `muted` (news.routing.audience()), or
-    the chat takes only stories told by more outlets than `outlets` (article id -> how many
-    tell its story now; news.routing.big_enough()). Still one statement, however many chats
-    and mutes."""
+    article's story (any telling's; only its own when none of the articles joined a story
+    told before, `retold` False, which spares a join), unless the chat has the story already
+    (a keyword hit, written first, or an earlier telling), the pair is `muted`
+    (news.routing.audience()), or the chat takes only stories told by more outlets than
+    `outlets` (article id -> how many tell its story now; news.routing.big_enough()). Still
+    one statement, however many chats and mutes."""
     if not article_ids:
         return 0
     moment = ArticleRow.discovered_at.type
@@ -287,20 +290,23 @@ async def enqueue(
         if len(sizes) == 1
         else case({id_: told.get(id_, 1) for id_ in article_ids}, value=new.id, else_=1)
     )
-    query = (
-        select(
-            SubscriptionRow.chat_id,
-            new.id,
-            new.story_id,
-            _first_state(),
-            literal(0),
-            literal(now, moment),
-            literal(now, moment),
+    query = select(
+        SubscriptionRow.chat_id,
+        new.id,
+        new.story_id,
+        _first_state(),
+        literal(0),
+        literal(now, moment),
+        literal(now, moment),
+    ).select_from(new)
+    if retold:
+        query = query.join(telling, telling.story_id == new.story_id).join(
+            ArticleTopicRow, ArticleTopicRow.article_id == telling.id
         )
-        .select_from(new)
-        .join(telling, telling.story_id == new.story_id)
-        .join(ArticleTopicRow, ArticleTopicRow.article_id == telling.id)
-        .join(SubscriptionRow, SubscriptionRow.topic == ArticleTopicRow.topic)
+    else:
+        query = query.join(ArticleTopicRow, ArticleTopicRow.article_id == new.id)
+    query = (
+        query.join(SubscriptionRow, SubscriptionRow.topic == ArticleTopicRow.topic)
         .join(ChatRow, ChatRow.id == SubscriptionRow.chat_id)
         .where(
             new.id.in_(sorted(article_ids)),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import Article, NewArticle, Source
@@ -94,13 +94,12 @@ class Stories:
         if rows:
             self._looked_at = now if self._looked_at is None else max(self._looked_at, now)
             await session.execute(insert(TellingRow), rows)
-            by_story: dict[int, list[int]] = defaultdict(list)
-            for article_id, where in filed.items():
-                by_story[where.story_id].append(article_id)
-            for story_id, ids in by_story.items():
-                await session.execute(
-                    update(ArticleRow).where(ArticleRow.id.in_(ids)).values(story_id=story_id)
-                )
+            stories = {article_id: where.story_id for article_id, where in filed.items()}
+            await session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id.in_(list(stories)))
+                .values(story_id=case(stories, value=ArticleRow.id))
+            )
         return filed
 
     async def _catch_up(self, session: AsyncSession, index: StoryIndex) -> None:
