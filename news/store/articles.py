@@ -68,9 +68,10 @@ class Articles:
             outlet = ""
             if ids:
                 with steps("ingest.stories"):
-                    outlet = await ingest.outlet(session, feed_id)
+                    with steps("ingest.stories.outlet"):
+                        outlet = await ingest.outlet(session, feed_id)
                     inserted = [(ids[a.identity], a) for a in plan.new if a.identity in ids]
-                    filed = await self._stories.file(session, outlet, inserted, now)
+                    filed = await self._stories.file(session, outlet, inserted, now, steps)
             alert = routing.alerted(plan, ids, copies)
             deliveries = 0
             if alert:

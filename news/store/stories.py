@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import Article, NewArticle, Source
 from news.signature import Signature, text_of
+from news.steps import NO_STEPS, StepTimer
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import ArticleRow, FeedRow, TellingRow
 from news.stories import Policy, StoryIndex, Telling
@@ -65,6 +66,7 @@ class Stories:
         outlet: str,
         articles: Sequence[tuple[int, NewArticle]],
         now: datetime,
+        steps: StepTimer = NO_STEPS,
     ) -> dict[int, Filed]:
         """File new articles (id, article) of one outlet's feed, in feed order, into the index,
         and keep each telling and story in the caller's transaction; article id -> Filed."""
@@ -74,7 +76,8 @@ class Stories:
         rows = []
         for article_id, article in articles:
             text = text_of(article.title, article.summary, article.key_points)
-            story_id = index.add(article_id, outlet, text, now)
+            with steps("ingest.stories.add"):
+                story_id = index.add(article_id, outlet, text, now)
             telling = index.telling(article_id)
             assert telling is not None
             # The story's tellings, this one last (none held: a story of its own).
@@ -92,14 +95,15 @@ class Stories:
                 }
             )
         if rows:
-            self._looked_at = now if self._looked_at is None else max(self._looked_at, now)
-            await session.execute(insert(TellingRow), rows)
-            stories = {article_id: where.story_id for article_id, where in filed.items()}
-            await session.execute(
-                update(ArticleRow)
-                .where(ArticleRow.id.in_(list(stories)))
-                .values(story_id=case(stories, value=ArticleRow.id))
-            )
+            with steps("ingest.stories.write"):
+                self._looked_at = now if self._looked_at is None else max(self._looked_at, now)
+                await session.execute(insert(TellingRow), rows)
+                stories = {article_id: where.story_id for article_id, where in filed.items()}
+                await session.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id.in_(list(stories)))
+                    .values(story_id=case(stories, value=ArticleRow.id))
+                )
         return filed
 
     async def _catch_up(self, session: AsyncSession, index: StoryIndex) -> None:
