@@ -14,6 +14,7 @@ from news.store.database import create_engine, migrate, sessions_for
 from news.store.expiring import Expiring
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
+from news.store.leadership import Leadership
 from news.store.mutes import Mutes
 from news.store.outbox import Outbox
 from news.store.prompts import Prompts
@@ -38,6 +39,7 @@ class Store:
     prompts: Prompts
     mutes: Mutes
     expiring: Expiring
+    leadership: Leadership  # this process's roles among several (news.store.leadership)
 
     @classmethod
     def connect(cls, url: str) -> Store:
@@ -58,6 +60,7 @@ class Store:
             Prompts(sessions),
             Mutes(sessions),
             Expiring(sessions),
+            Leadership(engine),
         )
 
     async def migrate(self) -> None:
@@ -65,4 +68,5 @@ class Store:
         await migrate(self.engine)
 
     async def close(self) -> None:
+        await self.leadership.close()
         await self.engine.dispose()
