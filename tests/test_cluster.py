@@ -11,14 +11,11 @@ limits on and the local feed server: 300 feeds, 1,000 chats.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,10 +23,11 @@ import pytest
 from tests.audience import subscribe_many
 from tests.chatting import say
 from tests.databases import migrated_url
-from tests.environment import NEWSBOT, environment
+from tests.environment import environment
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 from tests.newsroom import story
+from tests.processes import POLLING, SENDING, Processes, feed_path, many_feeds
 from tests.test_crash import rows_in_state
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -44,55 +42,8 @@ INTERVAL = 10.0
 TAKEOVER = 15.0
 
 
-def feed_path(number: int) -> str:
-    return f"/feed{number}.xml"
-
-
-@dataclass
-class Cluster:
-    """The processes, each with its log; which one sends and which one polls is read from the
-    log lines each writes when it takes a role (bot.campaign)."""
-
-    tmp_path: Path
-    env: dict[str, str]
-    processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
-
-    async def start(self, name: str) -> None:
-        with (self.tmp_path / f"{name}.log").open("wb") as out:
-            self.processes[name] = await asyncio.create_subprocess_exec(
-                str(NEWSBOT), "run", cwd=self.tmp_path, env=self.env, stdout=out, stderr=out
-            )
-
-    def log(self, name: str) -> str:
-        return (self.tmp_path / f"{name}.log").read_text(errors="replace")
-
-    def holder(self, line: str) -> str:
-        """The live process that last said `line` (one holds each role at a time)."""
-        live = [
-            n for n, p in self.processes.items() if p.returncode is None and line in self.log(n)
-        ]
-        assert len(live) == 1, {n: self.log(n)[-2000:] for n in self.processes}
-        return live[0]
-
-    async def freeze(self, name: str) -> None:
-        """SIGSTOP: it does nothing more, but its database session (and locks) live on."""
-        self.processes[name].send_signal(signal.SIGSTOP)
-
-    async def kill(self, name: str) -> None:
-        self.processes[name].kill()  # SIGKILL: no shutdown, no last write
-        await self.processes[name].wait()
-
-    async def stop(self) -> dict[str, int | None]:
-        for process in self.processes.values():
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            await process.wait()
-        return {name: p.returncode for name, p in self.processes.items()}
-
-
 @asynccontextmanager
-async def cluster(tmp_path: Path) -> AsyncIterator[tuple[Cluster, FakeTelegram, FeedServer, str]]:
+async def cluster(tmp_path: Path) -> AsyncIterator[tuple[Processes, FakeTelegram, FeedServer, str]]:
     async with migrated_url("postgresql", tmp_path) as url:
         await subscribe_many(url, CHATS, "Politics")
         limits = FloodLimits(per_second=RATE)
@@ -100,14 +51,8 @@ async def cluster(tmp_path: Path) -> AsyncIterator[tuple[Cluster, FakeTelegram, 
             FakeTelegram(enforce_limits=True, limits=limits) as telegram,
             FeedServer() as feeds,
         ):
-            lines = ["[topics]", "Politics = []", "World = []", ""]
-            for number in range(FEEDS):
-                topic = "Politics" if number == 0 else "World"
-                feeds.serve(feed_path(number), rss([story(f"old{number}", f"Old {number}")]))
-                lines += ["[[feeds]]", f'url = "{feeds.url(feed_path(number))}"']
-                lines += [f'topics = ["{topic}"]', ""]
             feeds_file = tmp_path / "feeds.toml"
-            feeds_file.write_text("\n".join(lines))
+            many_feeds(feeds, FEEDS, feeds_file)
             env = environment(
                 TELEGRAM_BOT_TOKEN=telegram.token,
                 TELEGRAM_API_BASE_URL=telegram.base_url,
@@ -117,7 +62,7 @@ async def cluster(tmp_path: Path) -> AsyncIterator[tuple[Cluster, FakeTelegram, 
                 MESSAGES_PER_SECOND=str(RATE),
                 FEED_CONCURRENCY="50",
             )
-            yield Cluster(tmp_path, env), telegram, feeds, url
+            yield Processes(tmp_path, env), telegram, feeds, url
 
 
 def received(telegram: FakeTelegram, headline: str) -> Counter[int]:
@@ -159,8 +104,8 @@ async def test_three_processes_share_the_work_and_survive_kill_9(tmp_path: Path)
         await telegram.wait_until(
             lambda: sum(received(telegram, second).values()) >= 300, timeout=60, what="300 alerts"
         )
-        sender = bots.holder("sending from this process")
-        await bots.freeze(sender)  # what is in flight now, before another may take it back
+        sender = bots.holder(SENDING)
+        bots.freeze(sender)  # what is in flight now, before another may take it back
         in_flight = await rows_in_state(url, "sending")
         await bots.kill(sender)
         killed_at = time.monotonic()
@@ -178,8 +123,8 @@ async def test_three_processes_share_the_work_and_survive_kill_9(tmp_path: Path)
         # kill -9 of the process that long-polls: the next command is answered by another.
         assert "/help" not in [m.text for m in telegram.sent]
         await say(telegram, ASKERS[0], "/help")
-        poller = bots.holder("long polling from this process")
-        await bots.freeze(poller)  # it may send too: what it has in flight may come twice
+        poller = bots.holder(POLLING)
+        bots.freeze(poller)  # it may send too: what it has in flight may come twice
         in_flight |= await rows_in_state(url, "sending")
         await bots.kill(poller)
         killed_at = time.monotonic()

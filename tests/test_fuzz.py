@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import JSON, FakeTelegram
 from tests.newsroom import story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 BOT = "newsbot_test_bot"
 COMMANDS = (
@@ -302,7 +303,7 @@ async def _start_bot(
         f'[[feeds]]\nurl = "{feeds.url("/news.xml")}"\ntopics = ["Politics"]\n',
         encoding="utf-8",
     )
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.sqlite3'}"
+    url = database_of_test()
     fast = {
         "messages_per_second": 1000.0,
         "private_chat_messages_per_second": 1000.0,
