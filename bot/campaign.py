@@ -185,8 +185,8 @@ class Campaign:
 
     async def _poll_updates(self) -> None:
         updater = self.updater
-        if updater is None or not updater.wanted or updater.leading:
-            return
+        if updater is None or updater.leading:
+            return  # (a wish to poll that comes later, from run_polling, starts at once)
         if await self.leadership.take(Role.UPDATES):
             try:
                 await updater.lead()

@@ -89,6 +89,9 @@ class Leadership:
         self.shared = engine.dialect.name == "postgresql"
         self._connection: AsyncConnection | None = None
         self._held: set[Role] = set()
+        # One statement at a time on the lock connection (the campaign's look and a replier's
+        # gate may ask at once; asyncpg refuses a second operation in progress).
+        self._turn = asyncio.Lock()
         # The lock session's id, stored on what this process claims; the pid on SQLite.
         self.session_id = os.getpid()
 
@@ -97,53 +100,57 @@ class Leadership:
 
     async def take(self, role: Role) -> bool:
         """Hold the role if no other process does; True when this process holds it now."""
-        if role in self._held:
+        async with self._turn:
+            if role in self._held:
+                return True
+            if self.shared:
+                connection = await self._connect()
+                if connection is None:
+                    return False
+                sql = "SELECT pg_try_advisory_lock(:namespace, :role)"
+                if role in (Role.MEMBER, Role.REPLYING):
+                    sql = "SELECT pg_try_advisory_lock_shared(:namespace, :role)"
+                if not await self._ask(connection, sql, role):
+                    return False
+            self._held.add(role)
             return True
-        if self.shared:
-            connection = await self._connect()
-            if connection is None:
-                return False
-            sql = "SELECT pg_try_advisory_lock(:namespace, :role)"
-            if role in (Role.MEMBER, Role.REPLYING):
-                sql = "SELECT pg_try_advisory_lock_shared(:namespace, :role)"
-            if not await self._ask(connection, sql, role):
-                return False
-        self._held.add(role)
-        return True
 
     async def release(self, role: Role) -> None:
-        if role not in self._held:
-            return
-        self._held.discard(role)
-        if self.shared and self._connection is not None:
-            sql = "SELECT pg_advisory_unlock(:namespace, :role)"
-            if role in (Role.MEMBER, Role.REPLYING):
-                sql = "SELECT pg_advisory_unlock_shared(:namespace, :role)"
-            await self._ask(self._connection, sql, role)
+        async with self._turn:
+            if role not in self._held:
+                return
+            self._held.discard(role)
+            if self.shared and self._connection is not None:
+                sql = "SELECT pg_advisory_unlock(:namespace, :role)"
+                if role in (Role.MEMBER, Role.REPLYING):
+                    sql = "SELECT pg_advisory_unlock_shared(:namespace, :role)"
+                await self._ask(self._connection, sql, role)
 
     async def alive(self) -> bool:
         """Whether the locks this process holds are still its own (its session answers).
 
         False, and every role let go, when the session is gone: PostgreSQL has freed the locks
         and another process may hold them already."""
-        if not self.shared or self._connection is None:
-            return True
-        return await self._ask(self._connection, "SELECT true", None)
+        async with self._turn:
+            if not self.shared or self._connection is None:
+                return True
+            return await self._ask(self._connection, "SELECT true", None)
 
     async def count(self, role: Role) -> int:
         """How many sessions hold this (shared) role: live processes for MEMBER."""
-        if not self.shared:
-            return 1 if role in self._held else 0
-        connection = await self._connect()
-        if connection is None:
-            return 0
-        query = _pg_locks.select().with_only_columns(_pg_locks.c.pid).where(*_lock_of(role))
-        try:
-            async with asyncio.timeout(ANSWER_SECONDS):
-                return len((await connection.execute(query)).all())
-        except Exception as error:  # the session is gone: every lock with it
-            await self._lost(error)
-            return 0
+        async with self._turn:
+            if not self.shared:
+                return 1 if role in self._held else 0
+            connection = await self._connect()
+            if connection is None:
+                return 0
+            query = _pg_locks.select().with_only_columns(_pg_locks.c.pid).where(*_lock_of(role))
+            try:
+                async with asyncio.timeout(ANSWER_SECONDS):
+                    return len((await connection.execute(query)).all())
+            except Exception as error:  # the session is gone: every lock with it
+                await self._lost(error)
+                return 0
 
     async def close(self) -> None:
         self._held.clear()
