@@ -94,6 +94,7 @@ async def test_three_processes_share_the_work_and_survive_kill_9(tmp_path: Path)
             lambda: sum(received(telegram, first).values()) >= 200, timeout=60, what="200 alerts"
         )
         await bots.start("c")
+        assert [p.returncode for p in bots.running.values()] == [None] * 3  # none failed to start
         await telegram.wait_until(
             lambda: len(received(telegram, first)) == len(CHATS), timeout=60, what="fan-out 1"
         )

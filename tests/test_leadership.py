@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import pytest
+
 from news.records import FeedConfig
 from news.store import Store
 from news.store.leadership import Role
@@ -120,3 +122,12 @@ async def test_a_due_feed_is_leased_to_one_process_until_released_or_expired(
         assert {f.id for f in taken} == {f.id for f in first}
         await second.feeds.release([f.id for f in rest])
         assert [f.id for f in await store.feeds.lease(NOW, lease)] == [rest[0].id]
+
+
+async def test_processes_started_together_sync_the_feeds_file_once(store: Store) -> None:
+    if not store.leadership.shared:
+        pytest.skip("SQLite runs one `newsbot run`: its file is not shared between processes")
+    listed = tuple(FeedConfig(f"https://f{n}.example/rss", ("World",)) for n in range(20))
+    async with another_process(store) as second:
+        await asyncio.gather(store.feeds.sync(listed, NOW), second.feeds.sync(listed, NOW))
+    assert sorted(f.url for f in await store.feeds.all()) == sorted(f.url for f in listed)

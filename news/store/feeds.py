@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import FeedConfig, FeedHealth, FeedState
+from news.store.leadership import NAMESPACE, Role
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import FeedRow
 
@@ -58,6 +59,13 @@ class Feeds:
         """
         wanted = {feed.url: feed for feed in configured}
         async with self._sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Processes started together sync one after the other; the later ones find
+                # the rows the first one added instead of adding them twice.
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(:namespace, :role)"),
+                    {"namespace": NAMESPACE, "role": int(Role.FEEDS_FILE)},
+                )
             stored = (await session.scalars(select(FeedRow))).all()
             rows = {row.url: row for row in stored}
             rows |= {row.listed_url: row for row in stored if row.listed_url}  # moved feeds

@@ -46,6 +46,7 @@ class Role(enum.IntEnum):
     UPDATES = 2  # the one process that calls getUpdates
     MIGRATIONS = 3  # Alembic's upgrade, one process at a time
     REPLYING = 4  # shared: held by processes that answer chats but do not send
+    FEEDS_FILE = 5  # the feeds file synced into the table, one process at a time
 
 
 _pg_locks = table(
