@@ -120,6 +120,7 @@ class Campaign:
         self._replying_since = 0.0
         self._replied_at = 0.0
         self._asking = asyncio.Lock()
+        self.reply_wait = REPLY_WAIT_SECONDS
 
     def leading(self) -> bool:
         """This process sends, and runs the chores that must happen once."""
@@ -218,6 +219,6 @@ class Campaign:
                         self._replying_since = time.monotonic()
                     else:
                         await asyncio.sleep(LOOK_SECONDS)  # the session reconnects at the next try
-        wait = self._replying_since + REPLY_WAIT_SECONDS - time.monotonic()
+        wait = self._replying_since + self.reply_wait - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)  # until the sender's budget no longer counts this share

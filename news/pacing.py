@@ -214,6 +214,11 @@ class Pacing:
         bot.pause(now + seconds)
         return True
 
+    @property
+    def overall(self) -> Rate:
+        """The bot-wide rate this process keeps to now (its share, when several run)."""
+        return self._overall.rate
+
     def share(self, overall: Rate) -> None:
         """This process's share of the bot-wide rate from now on (news.pacing.shares)."""
         self._overall.rate = overall
