@@ -168,6 +168,8 @@ class Campaign:
             generous = max(self._replies, key=lambda rate: rate.count)
             self.limiter.share(sender_share(self.overall, generous, replying))
         else:
+            # /healthz: a standby's sending part is this look, turning every second.
+            self.sender.metrics.beat("sender", self.sender.clock())
             self.limiter.share(min(self._replies, key=lambda rate: rate.count))
             quiet = time.monotonic() - self._replied_at > REPLY_IDLE_SECONDS
             if lead.holds(Role.REPLYING) and quiet:

@@ -44,6 +44,7 @@ async def test_a_replier_takes_a_share_and_the_sender_gives_it_up(store: Store) 
             assert first.sending and first.limiter.pacing.overall == TELEGRAM
             return
         assert first.sending and not second.sending
+        assert "sender" in second.sender.metrics.beats  # /healthz: a standby is healthy
         await first.look()
         assert first.limiter.pacing.overall == TELEGRAM  # nobody else replies: the whole rate
 
