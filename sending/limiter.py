@@ -65,7 +65,7 @@ class Limiter(BaseRateLimiter[Lane]):
         """Nothing to close."""
 
     def share(self, overall: Rate) -> None:
-        """This process's part of the bot-wide rate (news.pacing.shares)."""
+        """This process's part of the bot-wide rate (news.pacing.reply_share, sender_share)."""
         self.pacing.share(overall)
         self._notify()
 
