@@ -29,6 +29,7 @@ from bot import mode, texts, webhook
 from bot.admin import AdminCommands
 from bot.alerts import KeywordAlerts
 from bot.alerts_menu import AlertsMenu
+from bot.campaign import Campaign, ElectedUpdater
 from bot.channel_posts import ADDRESSED, ANY_CHAT, CHANNEL_COMMANDS, AnswersNoticed, ChannelPosts
 from bot.channels import Channels
 from bot.commands import Commands
@@ -162,6 +163,8 @@ def build_app(
         .build()
     )
     _register_once(app, Once(store, clock))
+    # getUpdates only while this process is the one elected to call it (bot.campaign).
+    app.updater = ElectedUpdater(app.bot, app.update_queue)
     locales = ChatLocales(store, catalogues)
     burst = (settings.command_burst, settings.command_burst_seconds)
     # One short cache of "is this user a group admin?" for all, on the application's clock.
@@ -323,6 +326,7 @@ class Runtime:
     limiter: Limiter = field(default_factory=Limiter)
     sender: Sender | None = None
     catalogues: Catalogues = field(default_factory=Catalogues.load)
+    campaign: Campaign | None = None
 
     def wake(self) -> None:
         """Something was queued outside the poller (/digest, say): the sender looks now."""
@@ -334,13 +338,24 @@ class Runtime:
         # Before anything acts: a process in the wrong mode refuses with nothing changed.
         await mode.claim(self.store, mode.of(self.settings), self.clock())
         await self.store.feeds.sync(self.feeds.feeds, self.clock())
-        recovered = await self.store.outbox.recover_interrupted()
         await self._register_menus(app)
         self._schedule(app)
+        # Elects the sender (it puts back what a gone sender left in flight) and the poller
+        # of updates; on SQLite this process is both at once.
+        updater = app.updater if isinstance(app.updater, ElectedUpdater) else None
+        assert self.sender is not None
+        overall = delivery_limits(self.settings).overall
+        self.campaign = Campaign(self.store, self.sender, self.limiter, overall, updater)
+        await self.campaign.start()
         await self._serve_health(app)
         started = {"bot": f"@{app.bot.username}", "feeds": len(self.feeds.feeds)}
-        started |= {"topics": ",".join(self.feeds.vocabulary.names), "requeued": recovered}
+        started |= {"topics": ",".join(self.feeds.vocabulary.names)}
+        started |= {"sending": self.campaign.sending, "requeued": self.campaign.recovered}
         log.info("newsbot started", extra={"fields": started})
+
+    def leading(self) -> bool:
+        """This process runs the chores that must happen once among several (bot.campaign)."""
+        return self.campaign is None or self.campaign.leading()
 
     async def _register_menus(self, app: NewsApp) -> None:
         """The command menu in every language: English as the default for everyone, and each
@@ -359,6 +374,9 @@ class Runtime:
         await self.store.close()
 
     async def stop_sending(self, app: NewsApp) -> None:
+        if self.campaign is not None:
+            await self.campaign.stop()
+            self.campaign = None
         if self.sender is not None:
             await self.sender.stop()
             self.sender = None
@@ -437,13 +455,14 @@ class Runtime:
             concurrency=settings.feed_concurrency,
             per_host=settings.feed_host_concurrency,
             metrics=self.metrics,
+            leading=self.leading,
         )
 
     def _schedule(self, app: NewsApp) -> None:
         poller = self._poller(app)
-        # One sender loop drains the outbox at Telegram's pace; the poller wakes it.
+        # One sender loop drains the outbox at Telegram's pace; the poller wakes it. It starts
+        # in the process elected to send (bot.campaign).
         sender = self.sender = self._sender(app)
-        sender.start()
 
         async def poll(_: ContextTypes.DEFAULT_TYPE) -> None:
             report = await poller.poll_due()
@@ -460,7 +479,7 @@ class Runtime:
         digest_job = DigestJob(self.store, self.clock)
 
         async def digests(_: ContextTypes.DEFAULT_TYPE) -> None:
-            if await digest_job.queue_due():
+            if self.leading() and await digest_job.queue_due():
                 sender.wake()
 
         # Digest times are minutes: checking twice a minute sends each within 30 s of its time.
@@ -479,7 +498,8 @@ class Runtime:
         expiry = Expiry(self.store, app.bot, self.clock)
 
         async def expire(_: ContextTypes.DEFAULT_TYPE) -> None:
-            await expiry.delete_due()
+            if self.leading():
+                await expiry.delete_due()
 
         # A few looks within the delay keep each deletion close to its time.
         every = min(max(ttl / 4, 0.5), 15.0)

@@ -73,6 +73,11 @@ class Poller:
     metrics: Metrics = field(default_factory=Metrics)
     steps: StepTimer = NO_STEPS  # where a poll's time goes (bench/poll.py switches it on)
     page_deadline_seconds: float = 10.0  # an article page, read for a teaser's key points
+    # How long the feeds this process took are its own, renewed while it works on them: a
+    # process that dies leaves its feeds to the others this soon.
+    lease: timedelta = timedelta(seconds=15)
+    # Whether this process runs the chores that must happen once among several (pruning).
+    leading: Callable[[], bool] = field(default=lambda: True)
     pages: PageReader = field(init=False)
     _limit: asyncio.Semaphore = field(init=False)
     _hosts: defaultdict[str, asyncio.Semaphore] = field(init=False)
@@ -93,11 +98,18 @@ class Poller:
 
     async def poll_due(self) -> PollReport:
         now = self.clock()
-        feeds = await self.store.feeds.due(now)
-        reports = await asyncio.gather(*(self._guarded(feed, now) for feed in feeds))
-        successes, self._successes = self._successes, []
-        with self.steps("record"):
-            await self.store.feeds.record_successes(now, successes)
+        feeds = await self.store.feeds.lease(now, now + self.lease)
+        ids = [feed.id for feed in feeds]
+        renewing = asyncio.create_task(self._renew(ids), name="newsbot feed leases")
+        try:
+            reports = await asyncio.gather(*(self._guarded(feed, now) for feed in feeds))
+            successes, self._successes = self._successes, []
+            with self.steps("record"):
+                await self.store.feeds.record_successes(now, successes)
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+        await self.store.feeds.release(ids)
         total = PollReport(
             feeds=len(reports),
             failed=sum(r.failed for r in reports),
@@ -113,6 +125,17 @@ class Poller:
         await self._forget_old(now)
         self.metrics.beat("poller", self.clock())
         return total
+
+    async def _renew(self, feed_ids: list[int]) -> None:
+        """Keep the leases of the feeds being polled until the round ends."""
+        if not feed_ids:
+            return
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)  # a heartbeat: no event to await
+            try:
+                await self.store.feeds.extend(feed_ids, self.clock() + self.lease)
+            except Exception:  # the next beat tries again; the round goes on regardless
+                log.exception("feed leases not renewed")
 
     async def _guarded(self, feed: FeedState, now: datetime) -> PollReport:
         host = urlsplit(feed.url).hostname or ""
@@ -311,12 +334,15 @@ class Poller:
         await self.tell_admins(render.feed_disabled(feed.title, feed.url, reason))
 
     async def _forget_old(self, now: datetime) -> None:
-        """Once an hour: forget articles their feeds stopped listing long ago, and the story
-        tellings past the story window."""
+        """Once an hour: forget the story tellings past the story window (every process, from
+        its own index), and, in the process that runs the chores, articles their feeds stopped
+        listing long ago."""
         if self._forgot_at is not None and now - self._forgot_at < timedelta(hours=1):
             return
         self._forgot_at = now
         await self.store.stories.prune(now)
+        if not self.leading():
+            return
         forgotten = await self.store.articles.forget(now - self.remember_for)
         if forgotten:
             days = self.remember_for.days

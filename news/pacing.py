@@ -147,6 +147,21 @@ class Budget:
             self._answered.popleft()
 
 
+def reply_share(overall: Rate, processes: int) -> Rate:
+    """The bot-wide budget a process that answers chats but does not send alerts may use while
+    it replies, where `processes` share one bot (news.store.leadership elects the sender).
+
+    A whole count of the same window as `overall`, so that in any window the sum holds:
+    sender + repliers * share <= overall.count. At most half of the budget goes to repliers,
+    however many processes there are."""
+    return Rate(max(1, overall.count // (2 * max(1, processes))), overall.seconds)
+
+
+def sender_share(overall: Rate, reply: Rate, replying: int) -> Rate:
+    """What is left for the sender while `replying` processes each use `reply`."""
+    return Rate(max(1, overall.count - reply.count * max(0, replying)), overall.seconds)
+
+
 class Pacing:
     """Every budget the bot keeps: bot-wide (free and paid) and one per chat."""
 
@@ -198,6 +213,19 @@ class Pacing:
             bot.slow_down(now)
         bot.pause(now + seconds)
         return True
+
+    @property
+    def overall(self) -> Rate:
+        """The bot-wide rate this process keeps to now (its share, when several run)."""
+        return self._overall.rate
+
+    def share(self, overall: Rate) -> None:
+        """This process's share of the bot-wide rate from now on (news.pacing.shares)."""
+        self._overall.rate = overall
+
+    def hold(self, until: float) -> None:
+        """No message starts before `until`: another process's may still be in the window."""
+        self._overall.pause(until)
 
     def _bot(self, paid: bool) -> Budget:
         return self._paid if paid else self._overall

@@ -15,7 +15,7 @@ import enum
 import logging
 import math
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +23,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from monitor.metrics import Metrics
-from news.pacing import Chat, Limits, Pacing
+from news.pacing import Chat, Limits, Pacing, Rate
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,24 @@ class Limiter(BaseRateLimiter[Lane]):
         self._clock = clock
         self._changed = asyncio.Event()
         self._replies_waiting = 0  # replies held back by the bot-wide budget alone
+        # Awaited before each message: where several processes share the bot, a process that
+        # does not send alerts first takes its share of the budget (bot.campaign).
+        self.gate: Callable[[], Awaitable[None]] | None = None
 
     async def initialize(self) -> None:
         """Nothing to open: the budgets live in memory."""
 
     async def shutdown(self) -> None:
         """Nothing to close."""
+
+    def share(self, overall: Rate) -> None:
+        """This process's part of the bot-wide rate (news.pacing.reply_share, sender_share)."""
+        self.pacing.share(overall)
+        self._notify()
+
+    def hold(self, seconds: float) -> None:
+        """Start no message for this long: what another process sent may still count."""
+        self.pacing.hold(self._clock() + seconds)
 
     def chat_wait(self, chat: Chat) -> float:
         """Seconds until the chat's own limit lets a message start (0 when it may now)."""
@@ -79,6 +91,8 @@ class Limiter(BaseRateLimiter[Lane]):
         if chat is None or not _makes_a_message(endpoint):
             return await callback(*args, **kwargs)
         lane = rate_limit_args or Lane.REPLY
+        if self.gate is not None:
+            await self.gate()
         paid = bool(data.get("allow_paid_broadcast"))
         retries = self._reply_retries if lane is Lane.REPLY else 0
         for attempt in range(retries + 1):

@@ -104,9 +104,13 @@ class Sender:
         self._loop: asyncio.Task[None] | None = None
         self._writing = asyncio.Lock()
         self._accepted: dict[int, Accepted] = {}  # accepted by Telegram, not yet recorded
+        self.owner: int | None = None  # the lock session rows are claimed for (leadership)
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> None:
+    def start(self, owner: int | None = None) -> None:
+        """Drain the outbox; `owner`: this process's sender lock session, written on what it
+        claims (news.store.leadership)."""
+        self.owner = owner
         self._stopping = False
         self._loop = asyncio.create_task(self.run(), name="newsbot sender")
 
@@ -163,7 +167,7 @@ class Sender:
                 later[delivery_id] = now + timedelta(seconds=wait)
         if later:
             await self._write(self.store.outbox.defer(later))
-        for delivery in await self._write(self.store.outbox.claim(ready)):
+        for delivery in await self._write(self.store.outbox.claim(ready, self.owner)):
             self._start(self._deliver(delivery))
         edits = []
         free -= len(ready)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from news.store import Store
-from tests.databases import migrated_url
+from tests.databases import KINDS, database_for, migrated_url
 from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.tiers import running
@@ -49,7 +49,16 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=KINDS)
+async def database_kind(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """SQLite, then PostgreSQL: a module whose tests start the application says
+    `pytest.mark.usefixtures("database_kind")`, and the test and its helpers find the
+    migrated database it gets with tests.databases.database_of_test()."""
+    async with database_for(str(request.param), tmp_path):
+        yield str(request.param)
+
+
+@pytest.fixture(params=KINDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """A migrated, empty store: SQLite always, PostgreSQL where this machine runs one."""
     async with migrated_url(request.param, tmp_path) as url:

@@ -23,6 +23,8 @@ import pytest
 
 from news.store import Store
 
+KINDS = ("sqlite", "postgresql")
+
 POSTGRES_ADMIN = os.environ.get(
     "NEWSBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -125,3 +127,56 @@ async def _drop(name: str) -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+class _Running:
+    """The database of the test being run, made by the `database_kind` fixture."""
+
+    url: str | None = None
+
+
+def database_of_test() -> str:
+    """The URL of the running test's migrated database: SQLite, then PostgreSQL, for a module
+    marked `pytest.mark.usefixtures("database_kind")` (tests/conftest.py)."""
+    if _Running.url is None:
+        raise RuntimeError('this module needs pytest.mark.usefixtures("database_kind")')
+    return _Running.url
+
+
+@asynccontextmanager
+async def database_for(kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database of this kind, the running test's own while it runs."""
+    async with migrated_url(kind, tmp_path) as url:
+        _Running.url = url
+        try:
+            yield url
+        finally:
+            _Running.url = None
+
+
+@asynccontextmanager
+async def database_or_sqlite(tmp_path: Path) -> AsyncIterator[str]:
+    """The running test's database; outside such a test (bench/), a SQLite one in tmp_path."""
+    if _Running.url is not None:
+        yield _Running.url
+        return
+    async with migrated_url("sqlite", tmp_path) as url:
+        yield url
+
+
+async def drop_table(url: str, table: str) -> None:
+    """What an operator breaking the database by hand does, on either kind."""
+    from sqlalchemy import text
+
+    store = Store.connect(url)
+    try:
+        async with store.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    f'DROP TABLE "{table}" CASCADE'
+                    if "postgresql" in url
+                    else f'DROP TABLE "{table}"'
+                )
+            )
+    finally:
+        await store.close()

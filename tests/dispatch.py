@@ -29,7 +29,7 @@ from sending.sender import Retries, Sender
 from tests import stock
 from tests.chatting import chat_type
 from tests.clocks import ShiftedClock
-from tests.databases import migrated_url
+from tests.databases import database_or_sqlite
 from tests.fakes.telegram import FakeTelegram
 
 # Far above what a handful of alerts needs: these tests are about what the sender does with
@@ -116,7 +116,7 @@ async def dispatch(
     beats = Beats()
     limiter = Limiter(limits, metrics=beats)
     bot: ExtBot[Lane] = ExtBot(telegram.token, base_url=telegram.base_url, rate_limiter=limiter)
-    async with migrated_url("sqlite", tmp_path) as url:
+    async with database_or_sqlite(tmp_path) as url:
         store = Store.connect(url)
         sender = Sender(
             store,

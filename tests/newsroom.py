@@ -12,6 +12,7 @@ from typing import Any
 from news.store import Store
 from tests.botrun import running, settings_for
 from tests.chatting import say
+from tests.databases import database_or_sqlite
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.stock import made_up_words
@@ -42,7 +43,7 @@ async def ask(telegram: FakeTelegram, chat: int, text: str, expect: str) -> str:
 @dataclass
 class Newsroom:
     feeds: FeedServer
-    database: Path
+    url: str  # the bot's database (tests.databases.kind_of_test: SQLite or PostgreSQL)
     stories: list[dict[str, object]]
 
     def publish(self, *stories: dict[str, object]) -> None:
@@ -51,13 +52,13 @@ class Newsroom:
 
     def store(self) -> AbstractAsyncContextManager[Store]:
         """The bot's database, opened beside the running bot as an operator would."""
-        return beside(self.database)
+        return beside(self.url)
 
 
 @asynccontextmanager
-async def beside(database: Path) -> AsyncIterator[Store]:
-    """A running bot's SQLite database, opened beside it as an operator would."""
-    store = Store.connect(f"sqlite+aiosqlite:///{database}")
+async def beside(url: str) -> AsyncIterator[Store]:
+    """A running bot's database, opened beside it as an operator would."""
+    store = Store.connect(url)
     try:
         yield store
     finally:
@@ -73,19 +74,17 @@ async def newsroom(
     clock: Callable[[], datetime] | None = None,
     **settings: Any,  # overrides, e.g. faster rate limits for a test that also speeds the fake
 ) -> AsyncIterator[Newsroom]:
-    room = Newsroom(
-        feeds, tmp_path / "newsbot.sqlite3", [story("old", "An old story", minutes_ago=90)]
-    )
-    room.publish()
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(
         '[topics]\nPolitics = ["політика"]\nWorld = []\n\n'
         f'[[feeds]]\nurl = "{feeds.url(FEED)}"\ntopics = ["Politics"]\n',
         encoding="utf-8",
     )
-    url = f"sqlite+aiosqlite:///{room.database}"
-    async with running(settings_for(telegram, url, feeds_file, **settings), clock):
-        for chat, topic in subscribers.items():
-            await ask(telegram, chat, f"/subscribe {topic}", "You now follow")
-        await feeds.wait_for_requests(FEED, 2)  # the first poll is over: it alerted nobody
-        yield room
+    async with database_or_sqlite(tmp_path) as url:
+        room = Newsroom(feeds, url, [story("old", "An old story", minutes_ago=90)])
+        room.publish()
+        async with running(settings_for(telegram, url, feeds_file, **settings), clock):
+            for chat, topic in subscribers.items():
+                await ask(telegram, chat, f"/subscribe {topic}", "You now follow")
+            await feeds.wait_for_requests(FEED, 2)  # the first poll is over: it alerted nobody
+            yield room

@@ -17,7 +17,7 @@ from news.schedule import Policy
 from news.store import Store
 from news.topics import Vocabulary
 from tests.clocks import Clock
-from tests.databases import migrated_url
+from tests.databases import database_or_sqlite
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 INTERVAL = timedelta(minutes=1)
@@ -73,7 +73,7 @@ async def desk(tmp_path: Path, client: httpx.AsyncClient, **poller: Any) -> Asyn
         told.append(text)
 
     settings: dict[str, Any] = {"tell_admins": tell_admins, "draw": lambda: 0.0} | poller
-    async with migrated_url("sqlite", tmp_path) as url:
+    async with database_or_sqlite(tmp_path) as url:
         store = Store.connect(url)
         try:
             policy = Policy(interval=INTERVAL)

@@ -12,7 +12,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 2101, 2102
 GROUP, GROUP_ADMIN, MEMBER = -2200, 2201, 2202

@@ -76,6 +76,7 @@ def teaser_item(feeds: FeedServer, path: str) -> dict[str, str]:
     return {"title": HEADLINE, "guid": "new", "link": feeds.url(path), "description": TEASER}
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_a_teaser_feed_that_asks_for_it_gets_the_pages_points(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -90,6 +91,7 @@ async def test_a_teaser_feed_that_asks_for_it_gets_the_pages_points(
     assert "text/html" in feeds.requests("/story")[0]["accept"].split(",")[0]
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_without_fetch_article_the_page_is_never_requested(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -104,6 +106,7 @@ async def test_without_fetch_article_the_page_is_never_requested(
     assert feeds.request_count("/story") == 0
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_a_missing_page_falls_back_to_the_feeds_text_and_says_so_once(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -124,6 +127,7 @@ async def test_a_missing_page_falls_back_to_the_feeds_text_and_says_so_once(
     assert notes[0].fields["reason"] == "HTTP 404"  # type: ignore[attr-defined]
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_slow_and_oversized_pages_fall_back(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -146,6 +150,7 @@ async def test_slow_and_oversized_pages_fall_back(
         assert await room.key_points(items[1]["title"]) == teaser_point
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_a_full_entry_or_one_with_its_own_list_is_not_fetched(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -167,6 +172,7 @@ async def test_a_full_entry_or_one_with_its_own_list_is_not_fetched(
     assert feeds.request_count("/story") == 0
 
 
+@pytest.mark.usefixtures("database_kind")
 async def test_a_feeds_own_labels_reach_the_extractor(
     feeds: FeedServer, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:

@@ -20,12 +20,13 @@ import pytest
 from news.store import Store
 from tests.botrun import running, settings_for
 from tests.chatting import alerts, buttons, press, say, text_of
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import beside
 from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE, morning
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB, OLES = 6101, 6102, 6103
 CHANNEL, ADMIN = -1006001, 6104
@@ -57,7 +58,7 @@ class Outlets:
     """Two World feeds the feeds file names El País and DW."""
 
     feeds: FeedServer
-    database: Path
+    url: str  # the bot's database: SQLite, then PostgreSQL
     items: dict[str, list[dict[str, object]]]
 
     def publish(self, path: str, slug: str, text: tuple[str, str]) -> None:
@@ -65,14 +66,14 @@ class Outlets:
         self.feeds.serve(path, rss(self.items[path], title=path))
 
     def store(self) -> AbstractAsyncContextManager[Store]:
-        return beside(self.database)
+        return beside(self.url)
 
 
 @asynccontextmanager
 async def outlets(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> AsyncIterator[Outlets]:
-    room = Outlets(feeds, tmp_path / "newsbot.sqlite3", {PAIS: [], DW: []})
+    room = Outlets(feeds, database_of_test(), {PAIS: [], DW: []})
     for n, (path, text) in enumerate(OLD.items()):
         for m, other in enumerate(morning(6, seed=path)):
             room.publish(path, f"morning-{n}-{m}", other)
@@ -84,7 +85,7 @@ async def outlets(
         f'[[feeds]]\nurl = "{feeds.url(DW)}"\ntopics = ["World"]\noutlet = "DW"\n',
         encoding="utf-8",
     )
-    url = f"sqlite+aiosqlite:///{room.database}"
+    url = room.url
     async with running(settings_for(telegram, url, feeds_file, **FAST)):
         await feeds.wait_for_requests(PAIS, 2)  # both first polls are over
         await feeds.wait_for_requests(DW, 2)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ADMIN, ANN, BOB, CAROL = 700, 701, 702, 703
 
@@ -27,7 +28,7 @@ async def admin_bot(
     feeds.serve("/news.xml", rss([]))
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(f'[topics]\nWorld = []\n\n[[feeds]]\nurl = "{feeds.url("/news.xml")}"\n')
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    database = database_of_test()
     settings = settings_for(telegram, database, feeds_file, admin_ids=frozenset({ADMIN}))
     async with running(settings):
         yield

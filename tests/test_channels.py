@@ -17,7 +17,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import Newsroom, ask, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 CHANNEL, GROUP = -1005001, -1005002
 ADMIN, READER, NEWCOMER = 5101, 5102, 5103
@@ -112,8 +112,7 @@ async def test_a_restart_forgets_no_deletion(
     # Started again a minute later: the first round deletes what the stop left undone.
     later = ShiftedClock()
     later.advance(timedelta(seconds=61))
-    database = f"sqlite+aiosqlite:///{room.database}"
-    async with running(settings_for(telegram, database, tmp_path / "feeds.toml"), later):
+    async with running(settings_for(telegram, room.url, tmp_path / "feeds.toml"), later):
         await telegram.wait_until(
             lambda: (
                 {(CHANNEL, command), (CHANNEL, reply.message_id)} <= set(telegram.deleted_messages)

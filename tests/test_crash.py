@@ -16,12 +16,13 @@ import pytest
 
 from news.store import Store
 from tests.audience import subscribe_many
+from tests.databases import database_of_test
 from tests.environment import NEWSBOT, environment
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 from tests.newsroom import FEED, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 CHATS = range(100_001, 103_001)
 HEADLINE = "Polls close across the country"
 RATE = 500  # messages a second, in the fake and the bot alike: seconds, not minutes
@@ -50,7 +51,7 @@ async def start_bot(tmp_path: Path, env: dict[str, str], log: str) -> asyncio.su
 
 
 async def test_kill_9_mid_fan_out_then_restart_sends_each_alert_once(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    url = database_of_test()
     await subscribe_many(url, CHATS, "Politics")
     limits = FloodLimits(per_second=RATE)
     async with FakeTelegram(enforce_limits=True, limits=limits) as telegram, FeedServer() as feeds:

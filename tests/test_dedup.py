@@ -14,6 +14,8 @@ from news.records import FeedConfig
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, START, Desk, desk
 
+pytestmark = pytest.mark.usefixtures("database_kind")
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 CENTURY = timedelta(days=36500)  # corpus entries are years old; let age never hide a duplicate
 READER = 7

@@ -18,7 +18,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, FloodLimits
 from tests.newsroom import Newsroom, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 FAST = FloodLimits(per_second=150, private_burst=20, private_per_second=20)
 FAST_BOT: dict[str, Any] = {"messages_per_second": 150, "private_chat_messages_per_second": 20}

@@ -8,11 +8,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from news.store.outbox import OutboxEntry
 from tests import stock
 from tests.dispatch import dispatch
 from tests.fakes.telegram import FakeTelegram
 from tests.stock import article
+
+pytestmark = pytest.mark.usefixtures("database_kind")
 
 CHAT, CHANNEL = 501, -1005501
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -10,12 +10,13 @@ import pytest
 from news.render import when
 from news.store import Store
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
 from tests.reference import LINK, reference_article
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 1001, 1002
 PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
@@ -69,7 +70,7 @@ async def test_alert_latest_and_unsubscribe(
     feeds.serve("/broken.xml", b"<html><body>Bad gateway</body></html>", content_type="text/html")
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(feeds_toml(feeds), encoding="utf-8")
-    database = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    database = database_of_test()
     settings = settings_for(telegram, database, feeds_file)
 
     async with running(settings):
@@ -140,7 +141,7 @@ async def test_unknown_topic_gets_the_list_and_a_suggestion(
     feeds.serve("/broken.xml", rss([]))
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(feeds_toml(feeds), encoding="utf-8")
-    settings = settings_for(telegram, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", feeds_file)
+    settings = settings_for(telegram, database_of_test(), feeds_file)
 
     async with running(settings):
         reply = await ask(telegram, ANN, "/subscribe Politcs", "I don't know the topic")

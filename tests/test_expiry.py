@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from telegram import Bot
 
 from news.store import Store
 from sending.expiry import Expiry
 from tests.clocks import Clock
-from tests.databases import migrated_url
+from tests.databases import database_or_sqlite
 from tests.fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.usefixtures("database_kind")
 
 CHANNEL = -1009101
 NOW = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
@@ -26,7 +29,7 @@ async def test_a_round_deletes_what_is_due_and_drops_what_it_may_not(
     )
     clock = Clock(NOW)
     async with (
-        migrated_url("sqlite", tmp_path) as url,
+        database_or_sqlite(tmp_path) as url,
         Bot(telegram.token, base_url=telegram.base_url) as bot,
     ):
         store = Store.connect(url)

@@ -12,11 +12,12 @@ import pytest
 
 from bot import texts
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 # Several admins: the bot paces replies to about one a second per chat, as Telegram asks.
 ADMINS = tuple(range(7001, 7011))
@@ -47,7 +48,7 @@ async def bot(
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(f'[topics]\nPolitics = ["політика"]\nWorld = []\n{listed}', "utf-8")
     values: dict[str, Any] = {"admin_ids": frozenset(ADMINS), "allow_private_feeds": True}
-    database = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    database = database_of_test()
     async with running(settings_for(telegram, database, feeds_file, **(values | overrides))):
         yield
 

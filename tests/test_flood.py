@@ -10,6 +10,7 @@ import pytest
 from news.flood import Flood, Verdict
 from tests.botrun import running, settings_for
 from tests.chatting import say
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 
@@ -38,13 +39,14 @@ def test_a_steady_pace_is_never_slowed_and_memory_is_kept_small() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_a_burst_gets_one_polite_notice(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
     feeds.serve("/news.xml", rss([]))
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(f'[topics]\nWorld = []\n\n[[feeds]]\nurl = "{feeds.url("/news.xml")}"\n')
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    database = database_of_test()
     settings = settings_for(telegram, database, feeds_file, command_burst=8)
     async with running(settings):
         for _ in range(15):

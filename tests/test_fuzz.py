@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import JSON, FakeTelegram
 from tests.newsroom import story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 BOT = "newsbot_test_bot"
 COMMANDS = (
@@ -50,7 +51,10 @@ APOLOGY = "Sorry, something went wrong"
 
 # Markup-looking text finds a missing escape far sooner than text drawn from all of Unicode.
 pieces = st.sampled_from([*list("<>&;\"'#/-_ ab\n"), "<b>", "</i>", "&amp;", "&#", "«»"])
-hostile = st.lists(pieces | st.characters(), min_size=1, max_size=20).map("".join)
+# What Telegram can send: UTF-8 carries no lone surrogate ("\ud800" in JSON, which the fake
+# would pass on), so none is drawn.
+sent = st.characters(codec="utf-8")
+hostile = st.lists(pieces | sent, min_size=1, max_size=20).map("".join)
 numbers = st.integers(min_value=-(2**70), max_value=2**70).map(str)
 words = st.sampled_from(
     (
@@ -80,8 +84,8 @@ def weighted(*choices: tuple[int, st.SearchStrategy[str]]) -> st.SearchStrategy[
 argument = weighted(
     (3, hostile),
     (3, words),
-    (2, st.text(max_size=60)),
-    (1, st.text(min_size=1000, max_size=4000)),
+    (2, st.text(sent, max_size=60)),
+    (1, st.text(sent, min_size=1000, max_size=4000)),
     (1, numbers),
 )
 
@@ -121,7 +125,7 @@ messages = st.sampled_from(["command"] * 6 + ["press"] * 3 + ["text"]).flatmap(
     lambda kind: {
         "command": commands(),
         "press": st.none(),
-        "text": st.text(min_size=1, max_size=200) | hostile,
+        "text": st.text(sent, min_size=1, max_size=200) | hostile,
     }[kind]
 )
 cases = st.builds(
@@ -302,7 +306,7 @@ async def _start_bot(
         f'[[feeds]]\nurl = "{feeds.url("/news.xml")}"\ntopics = ["Politics"]\n',
         encoding="utf-8",
     )
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.sqlite3'}"
+    url = database_of_test()
     fast = {
         "messages_per_second": 1000.0,
         "private_chat_messages_per_second": 1000.0,

@@ -23,6 +23,7 @@ REFUSAL = "Sorry, only this group's administrators can change that."
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_only_administrators_change_a_group(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -85,6 +86,7 @@ async def test_a_demoted_admin_is_refused_once_the_cache_expires(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_forum_alerts_go_to_the_topic_where_the_group_subscribed(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

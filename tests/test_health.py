@@ -10,6 +10,7 @@ import pytest
 
 from news.health import problems
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.environment import free_port
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
@@ -20,6 +21,7 @@ MINUTE = timedelta(minutes=1)
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_healthz_and_metrics_of_a_running_bot(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -32,9 +34,7 @@ async def test_healthz_and_metrics_of_a_running_bot(
         f'[[feeds]]\nurl = "{feeds.url("/down.xml")}"\n'
     )
     port = free_port()
-    settings = settings_for(
-        telegram, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", feeds_file, metrics_port=port
-    )
+    settings = settings_for(telegram, database_of_test(), feeds_file, metrics_port=port)
     async with running(settings), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
         await ask(telegram, 5, "/subscribe World", "You now follow World")
         await feeds.wait_for_requests("/ok.xml", 2)

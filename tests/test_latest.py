@@ -12,7 +12,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN = 4101
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}

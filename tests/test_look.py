@@ -73,6 +73,7 @@ async def test_the_image_is_stored_and_follows_an_edit(store: Store) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_each_choice_reaches_the_chat(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -125,6 +126,7 @@ async def test_each_choice_reaches_the_chat(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_the_words_in_ukrainian_and_the_usage(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

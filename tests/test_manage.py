@@ -21,7 +21,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import Newsroom, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 CHANNEL, GROUP = -1001234567890, -1009876543210
 ADMIN, READER = 4401, 4402

@@ -14,11 +14,12 @@ import pytest
 
 from tests.botrun import running, settings_for
 from tests.chatting import buttons, press, say, text_of
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 2301, 2302
 GROUP, GROUP_ADMIN, MEMBER = -2300, 2303, 2304
@@ -44,7 +45,7 @@ async def two_outlets(
         f'[[feeds]]\nurl = "{feeds.url(DAILY)}"\ntopics = ["Politics"]\n',
         encoding="utf-8",
     )
-    url = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    url = database_of_test()
     async with running(settings_for(telegram, url, feeds_file, **FAST)):
         await feeds.wait_for_requests(BBC, 2)
         await feeds.wait_for_requests(DAILY, 2)

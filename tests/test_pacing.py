@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from news.pacing import RECOVERY, Budget, Limits, Pacing, Rate
+from news.pacing import RECOVERY, Budget, Limits, Pacing, Rate, reply_share, sender_share
 
 ANN, GROUP = 7, -100123
 
@@ -127,3 +127,21 @@ def _starts_in_one_second(pacing: Pacing, at: float) -> int:
         pacing.answered(chat, now)
         started, chat = started + 1, chat + 1
     return started
+
+
+@pytest.mark.parametrize("overall", [Rate(30, 1.0), Rate(1000, 1.0), Rate(20, 60.0)])
+def test_the_processes_of_one_bot_never_sum_past_its_rate(overall: Rate) -> None:
+    for processes in range(1, 11):
+        reply = reply_share(overall, processes)
+        for replying in range(processes):  # every process but the sender may be replying
+            sender = sender_share(overall, reply, replying)
+            assert sender.seconds == reply.seconds == overall.seconds  # one window for all
+            assert sender.count + replying * reply.count <= overall.count
+            assert sender.count >= overall.count // 2  # the sender keeps at least half
+
+
+def test_the_sender_has_the_whole_rate_while_nobody_else_replies() -> None:
+    # Telegram's 30/s and three processes: a replier gets 5 a second, the sender 30, 25 or 20.
+    reply = reply_share(Rate(30, 1.0), 3)
+    assert reply == Rate(5, 1.0)
+    assert [sender_share(Rate(30, 1.0), reply, n).count for n in range(3)] == [30, 25, 20]

@@ -13,7 +13,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import FEED, Newsroom, ask, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 5101, 5102
 GROUP, GROUP_ADMIN, MEMBER = -5200, 5201, 5202

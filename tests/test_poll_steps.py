@@ -7,11 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from news.records import FeedConfig
 from news.steps import Steps
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import desk
+
+pytestmark = pytest.mark.usefixtures("database_kind")
 
 ANN = 3101
 

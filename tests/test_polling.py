@@ -7,12 +7,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from news.records import FeedConfig
 from tests.bombs import BOMB
 from tests.fakes.feeds import FeedServer, rss
 from tests.polling import INTERVAL, START, Desk, desk
 from web.guard import guard
+
+pytestmark = pytest.mark.usefixtures("database_kind")
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 ITEMS = [

@@ -13,7 +13,7 @@ from tests.fakes.feeds import FeedServer
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import ask, newsroom, story
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN = 3101
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}

@@ -13,6 +13,8 @@ from tests.dispatch import QUICK, dispatch
 from tests.fakes.telegram import FakeTelegram
 from tests.stock import article
 
+pytestmark = pytest.mark.usefixtures("database_kind")
+
 ANN, BOB = 2001, 2002
 GROUP, SUPERGROUP = -500, -100500
 

@@ -20,6 +20,7 @@ ANN, OLES = 3201, 3202
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_every_button_is_stored_and_confirmed_in_place(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -77,6 +78,7 @@ async def test_every_button_is_stored_and_confirmed_in_place(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_commands_validate_and_explain(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -130,6 +132,7 @@ async def test_commands_validate_and_explain(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_a_ukrainian_user_is_answered_in_ukrainian(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from news.render import sparkline
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import ask, story
@@ -16,6 +17,7 @@ ADMIN, READER = 900, 901
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("database_kind")
 async def test_status_and_stats_for_admins_only(
     telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
 ) -> None:
@@ -27,7 +29,7 @@ async def test_status_and_stats_for_admins_only(
         f'[[feeds]]\nurl = "{feeds.url("/ok.xml")}"\ntopics = ["Politics"]\n\n'
         f'[[feeds]]\nurl = "{feeds.url("/down.xml")}"\n'
     )
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    database = database_of_test()
     settings = settings_for(telegram, database, feeds_file, admin_ids=frozenset({ADMIN}))
     async with running(settings):
         await ask(telegram, READER, "/subscribe Politics", "You now follow")

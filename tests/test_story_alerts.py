@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 
 from tests.botrun import running, settings_for
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import ask
 from tests.tellings import morning
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 2401, 2402
 HERALD, DAILY = "/herald.xml", "/daily.xml"
@@ -99,7 +100,7 @@ async def bot(
     at least once since it started."""
     feeds_file = tmp_path / "feeds.toml"
     feeds_file.write_text(feeds_toml(feeds), encoding="utf-8")
-    url = f"sqlite+aiosqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    url = database_of_test()  # SQLite, then PostgreSQL; kept across restarts in one test
     seen = {path: feeds.request_count(path) for path in (HERALD, DAILY)}
     async with running(settings_for(telegram, url, feeds_file, **(FAST | settings))):
         for path, count in seen.items():

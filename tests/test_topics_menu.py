@@ -10,8 +10,11 @@ import pytest
 from bot.settings import Settings
 from tests.botrun import running, settings_for
 from tests.chatting import buttons, press, say, text_of
+from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.usefixtures("database_kind")
 
 ANN = 3101
 LONG = "Регіональні новини та події громад Київщини"  # 80+ bytes of UTF-8
@@ -25,7 +28,7 @@ def settings(telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path) -> Setti
         f'[[feeds]]\nurl = "{feeds.url("/news.xml")}"\n',
         encoding="utf-8",
     )
-    return settings_for(telegram, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", feeds_file)
+    return settings_for(telegram, database_of_test(), feeds_file)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from news.store.database import create_engine, migrate, sessions_for
 from news.store.expiring import Expiring
 from news.store.feeds import Feeds, PollOutcome
 from news.store.held import HeldArticles
+from news.store.leadership import Leadership
 from news.store.mutes import Mutes
 from news.store.outbox import Outbox
 from news.store.prompts import Prompts
@@ -45,6 +46,7 @@ class Store:
     expiring: Expiring
     stories: Stories
     updates: Updates
+    leadership: Leadership  # this process's roles among several (news.store.leadership)
 
     @classmethod
     def connect(cls, url: str, *, stories: Policy | None = None) -> Store:
@@ -69,6 +71,7 @@ class Store:
             Expiring(sessions),
             grouping,
             Updates(sessions),
+            Leadership(engine),
         )
 
     @classmethod
@@ -87,4 +90,5 @@ class Store:
         await migrate(self.engine)
 
     async def close(self) -> None:
+        await self.leadership.close()
         await self.engine.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from news.store.leadership import NAMESPACE, Role
 from news.store.schema import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -79,16 +80,29 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to the newest revision (run at every start; a no-op when current)."""
+    """Bring the schema to the newest revision (run at every start; a no-op when current).
+
+    On PostgreSQL under an advisory lock: processes started together upgrade one after the
+    other, and the later ones find the schema current."""
     async with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        lock = {"namespace": NAMESPACE, "role": int(Role.MIGRATIONS)}
+        if not sqlite:
+            await connection.execute(text("SELECT pg_advisory_lock(:namespace, :role)"), lock)
+            await connection.commit()
         if sqlite:
             # Batch migrations rebuild a table (copy, drop, rename): with foreign keys on, the
             # drop would cascade into every row that points at it (a chat's subscriptions,
             # say). The pragma is ignored inside a transaction, so it comes first.
             await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
-        await connection.commit()
+        try:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+            await connection.commit()
+        finally:
+            if not sqlite:
+                await connection.rollback()
+                await connection.execute(text("SELECT pg_advisory_unlock(:namespace, :role)"), lock)
+                await connection.commit()
         if sqlite:
             await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 

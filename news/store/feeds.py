@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from news.records import FeedConfig, FeedHealth, FeedState
+from news.store.leadership import NAMESPACE, Role
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import FeedRow
 
@@ -58,6 +59,13 @@ class Feeds:
         """
         wanted = {feed.url: feed for feed in configured}
         async with self._sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Processes started together sync one after the other; the later ones find
+                # the rows the first one added instead of adding them twice.
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(:namespace, :role)"),
+                    {"namespace": NAMESPACE, "role": int(Role.FEEDS_FILE)},
+                )
             stored = (await session.scalars(select(FeedRow))).all()
             rows = {row.url: row for row in stored}
             rows |= {row.listed_url: row for row in stored if row.listed_url}  # moved feeds
@@ -106,6 +114,58 @@ class Feeds:
                 .limit(limit)
             )
             return [_state(row) for row in rows]
+
+    async def lease(self, now: datetime, until: datetime, limit: int = 500) -> list[FeedState]:
+        """Take the due feeds no other process holds, until `until` (or their release).
+
+        Several processes share the feeds this way: FOR UPDATE SKIP LOCKED hands each due row
+        to one of them (PostgreSQL; SQLite has one writer and ignores the clause), and the
+        lease keeps the others off it while it is fetched. A process that dies holds its
+        feeds only until the lease ends."""
+        free = or_(FeedRow.leased_until.is_(None), FeedRow.leased_until <= now)
+        due = (
+            select(FeedRow.id)
+            .where(
+                FeedRow.enabled,
+                or_(FeedRow.next_check_at.is_(None), FeedRow.next_check_at <= now),
+                free,
+            )
+            .order_by(FeedRow.next_check_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions.begin() as session:
+            rows = await session.scalars(
+                update(FeedRow)
+                .where(FeedRow.id.in_(due.scalar_subquery()))
+                .values(leased_until=until)
+                .returning(FeedRow)
+                .execution_options(synchronize_session=False)
+            )
+            leased = sorted(
+                rows, key=lambda row: (row.next_check_at is not None, row.next_check_at)
+            )
+            return [_state(row) for row in leased]
+
+    async def extend(self, feed_ids: Sequence[int], until: datetime) -> None:
+        """Still at work on these: their leases run until `until` (released ones stay free)."""
+        if not feed_ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(FeedRow)
+                .where(FeedRow.id.in_(list(feed_ids)), FeedRow.leased_until.is_not(None))
+                .values(leased_until=until)
+            )
+
+    async def release(self, feed_ids: Sequence[int]) -> None:
+        """Done with these: any process may take them when they are next due."""
+        if not feed_ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(FeedRow).where(FeedRow.id.in_(list(feed_ids))).values(leased_until=None)
+            )
 
     async def record(self, feed_id: int, now: datetime, outcome: PollOutcome) -> None:
         """One Core UPDATE per poll: this runs for every feed every cycle, 304s included."""

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, insert, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -20,6 +20,7 @@ from news.records import ChatMode, DeliveryState, NewArticle
 from news.routing import Copies, Edit, Hit, KeywordAlert, Known, first_state
 from news.store import mutes as stored_mutes
 from news.store.database import insert_ignoring_duplicates
+from news.store.leadership import LINKS
 from news.store.outlets import outlet_column, outlet_name
 from news.store.schema import (
     AlertRow,
@@ -143,6 +144,19 @@ async def copies(session: AsyncSession, feed_id: int, new: Sequence[NewArticle])
     hashes = {a.content_hash for a in new if a.content_hash}
     if not links and not hashes:
         return Copies()
+    if links and session.get_bind().dialect.name == "postgresql":
+        # Two feeds carrying one story are ingested at once (another task, another process):
+        # each transaction would miss the other's uncommitted article and both would alert.
+        # A lock per link, held to the end of the transaction, makes the second one wait and
+        # then see the first one's row (READ COMMITTED reads what committed before each
+        # statement). Taken in order, so two batches never wait for each other in a circle.
+        await session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:namespace, hashtext(link))"
+                " FROM unnest(CAST(:links AS text[])) AS link ORDER BY hashtext(link)"
+            ),
+            {"namespace": LINKS, "links": sorted(links)},
+        )
     found = await session.execute(
         select(ArticleRow.link_key, ArticleRow.content_hash, ArticleRow.feed_id).where(
             or_(

@@ -1,7 +1,10 @@
 """The outbox: deliveries move pending -> sending -> sent | failed(reason), and only one way.
 
-A row is marked sent only after Telegram accepted the message. Rows left in "sending" by a crash
-go back to pending at start: at most one duplicate per message that was in flight.
+A row is marked sent only after Telegram accepted the message. A row in "sending" carries the
+lock session of the sender that claimed it; rows whose sender no longer holds the sender's lock
+(it crashed, or its session ended) go back to pending when a sender takes over: at most one
+duplicate per message that was in flight. On PostgreSQL a claim succeeds only while the claimer
+holds the lock (news.store.leadership), so a sender that lost it claims nothing more.
 
 Only the head of each chat's queue is handed out (its oldest unfinished row), and never while
 another of its rows is being sent: a chat's alerts arrive in order, and a chat with a long queue
@@ -29,6 +32,7 @@ from news.records import (
     DigestReason,
 )
 from news.store.articles import articles_from_rows
+from news.store.leadership import Role, held_by
 from news.store.outlets import outlet_column
 from news.store.prefs import prefs_of
 from news.store.schema import ArticleRow, BroadcastRow, ChatRow, DeliveryRow, DigestRow, FeedRow
@@ -81,18 +85,24 @@ class Outbox:
         async with self._sessions() as session:
             return await session.scalar(query)
 
-    async def claim(self, ids: Sequence[int]) -> list[Delivery]:
-        """Mark these pending rows as being sent; returns those this call claimed, by id."""
+    async def claim(self, ids: Sequence[int], by: int | None = None) -> list[Delivery]:
+        """Mark these pending rows as being sent by the sender whose lock session is `by`;
+        returns those this call claimed, by id."""
         if not ids:
             return []
+        where = [DeliveryRow.id.in_(list(ids)), DeliveryRow.state == DeliveryState.PENDING]
         async with self._sessions.begin() as session:
+            if by is not None and _shared(session):
+                where.append(held_by(by, Role.SENDER))
             claimed = (
                 await session.execute(
                     update(DeliveryRow)
-                    .where(
-                        DeliveryRow.id.in_(list(ids)), DeliveryRow.state == DeliveryState.PENDING
+                    .where(*where)
+                    .values(
+                        state=DeliveryState.SENDING,
+                        attempts=DeliveryRow.attempts + 1,
+                        claimed_by=by,
                     )
-                    .values(state=DeliveryState.SENDING, attempts=DeliveryRow.attempts + 1)
                     .returning(DeliveryRow.id)
                     .execution_options(synchronize_session=False)
                 )
@@ -196,12 +206,20 @@ class Outbox:
         await self._set(delivery_id, state=DeliveryState.FAILED, last_error=reason)
 
     async def recover_interrupted(self) -> int:
-        """At start: deliveries a crash left in "sending" are tried again."""
+        """When a sender takes over: rows left in "sending" by a sender that is gone (whose
+        session no longer holds the sender's lock; on SQLite, any) are tried again. Rows a
+        live sender is sending are left alone."""
         async with self._sessions.begin() as session:
+            where = [DeliveryRow.state == DeliveryState.SENDING]
+            if _shared(session):
+                where.append(
+                    DeliveryRow.claimed_by.is_(None) | ~held_by(DeliveryRow.claimed_by, Role.SENDER)
+                )
             result = await session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.state == DeliveryState.SENDING)
-                .values(state=DeliveryState.PENDING)
+                .where(*where)
+                .values(state=DeliveryState.PENDING, claimed_by=None)
+                .execution_options(synchronize_session=False)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -276,6 +294,11 @@ class Outbox:
             where.append(DeliveryRow.state == only)
         async with self._sessions.begin() as session:
             await session.execute(update(DeliveryRow).where(and_(*where)).values(**values))
+
+
+def _shared(session: AsyncSession) -> bool:
+    """PostgreSQL: the database several processes may share."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 @dataclass(frozen=True, slots=True)

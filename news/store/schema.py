@@ -88,6 +88,8 @@ class FeedRow(Base):
     key_point_labels: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     fetch_article: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Until when a process polls it; no other process takes it before then (news.store.feeds).
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -246,6 +248,8 @@ class DeliveryRow(Base):
     edit_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The sender that took it (state "sending"): its lock session (news.store.leadership).
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ class FeedServer:
         self._served: dict[str, _Served] = {}
         self._faults: dict[str, _Fault] = {}
         self._requests: dict[str, list[dict[str, str]]] = {}
+        self._times: dict[str, list[float]] = {}
         self._arrived: asyncio.Condition | None = None
         self._in_flight = 0
         self.most_in_flight = 0  # the most faulty (e.g. slow) requests served at once
@@ -131,6 +133,10 @@ class FeedServer:
         """Headers (lower-case names) of each request made to `path`, oldest first."""
         return list(self._requests.get(path, []))
 
+    def arrivals(self, path: str) -> list[float]:
+        """When each request to `path` arrived (time.monotonic), oldest first."""
+        return list(self._times.get(path, []))
+
     def request_count(self, path: str) -> int:
         return len(self._requests.get(path, []))
 
@@ -148,6 +154,7 @@ class FeedServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         headers = {name.lower(): value for name, value in request.headers.items()}
         self._requests.setdefault(request.path, []).append(headers)
+        self._times.setdefault(request.path, []).append(time.monotonic())
         arrived = self._condition()
         async with arrived:
             arrived.notify_all()
