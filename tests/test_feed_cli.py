@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,12 +12,28 @@ from pathlib import Path
 import pytest
 
 from news.render import when
+from tests.databases import KINDS, postgres_url
 from tests.environment import NEWSBOT, environment
 from tests.fakes.feeds import FeedServer, rss
 
 pytestmark = pytest.mark.slow
 PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=10)
 TOPICS = '[topics]\nPolitics = ["політика"]\nWorld = []\n'
+NAMES = ("db", "a", "b", "other", "empty")  # the databases a test may name
+_urls: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True, params=KINDS)
+async def databases(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[None]:
+    """Empty databases by name, SQLite files or PostgreSQL databases: the command migrates."""
+    async with AsyncExitStack() as stack:
+        for name in NAMES:
+            if request.param == "sqlite":
+                _urls[name] = f"sqlite+aiosqlite:///{tmp_path / name}.sqlite3"
+            else:
+                _urls[name] = await stack.enter_async_context(postgres_url())
+        yield
+    _urls.clear()
 
 
 @dataclass(frozen=True)
@@ -30,7 +48,7 @@ async def newsbot(tmp_path: Path, *args: str, database: str = "db", private: boo
     if not feeds_file.exists():
         feeds_file.write_text(TOPICS, encoding="utf-8")
     env = environment(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / database}.sqlite3",
+        DATABASE_URL=_urls[database],
         FEEDS_FILE=str(feeds_file),
         ALLOW_PRIVATE_FEEDS=str(private).lower(),
     )
