@@ -3,6 +3,8 @@ and unrelated events that must stay stories of their own. Each is (headline, lea
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.stock import made_up_words
 
 FLOODS = (
@@ -38,3 +40,42 @@ def morning(count: int = 12, *, seed: str = "morning") -> list[tuple[str, str]]:
         words = made_up_words(f"{seed}-{n}", 12)
         stories.append((" ".join(words[:4]).capitalize(), " ".join(words[4:]).capitalize() + "."))
     return stories
+
+
+# One name, two events: a story each.
+PRIME_MINISTER = (
+    "Macron names a new prime minister after weeks of talks",
+    "French President Emmanuel Macron appointed a centrist veteran as prime minister on"
+    " Thursday, ending weeks of negotiations with parties in parliament.",
+)
+SUMMIT = (
+    "Macron hosts Ukraine peace summit in Paris",
+    "French President Emmanuel Macron welcomed European leaders to Paris on Thursday for a"
+    " summit on security guarantees for Ukraine.",
+)
+# One event in Ukrainian, told twice.
+POVIN = (
+    "Повінь у Валенсії: з домівок евакуювали 3000 людей",
+    "Через зливи на сході Іспанії близько 3000 жителів Валенсії залишили свої домівки,"
+    " повідомили чиновники у вівторок.",
+)
+POVIN_RETOLD = (
+    "У Валенсії евакуювали тисячі людей через повінь",
+    "Близько 3000 мешканців Валенсії евакуювали після сильних злив: річки вийшли з берегів,"
+    " повідомив регіональний уряд.",
+)
+
+
+def feed_item(
+    slug: str, text: tuple[str, str], *, minutes_ago: int = 5, topic: str = "World"
+) -> dict[str, object]:
+    """One of a feed's items (tests.fakes.feeds.rss) telling `text`, published minutes ago."""
+    title, lead = text
+    return {
+        "title": title,
+        "link": f"https://news.example/{slug}",
+        "guid": slug,
+        "description": f"<p>{lead}</p>",
+        "categories": [topic],
+        "pub_date": datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago),
+    }

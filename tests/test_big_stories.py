@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,13 @@ from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.newsroom import beside
-from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE, morning
+from tests.tellings import FLOODS, FLOODS_RETOLD, RATES, STRIKE, feed_item, morning
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB, OLES = 6101, 6102, 6103
 CHANNEL, ADMIN = -1006001, 6104
 PAIS, DW = "/pais.xml", "/dw.xml"
-NOW = datetime.now(UTC).replace(microsecond=0)
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}
 # What each feed held before: the first poll records it and alerts nobody.
 OLD = {
@@ -39,18 +37,6 @@ OLD = {
     DW: ("Astronomers photograph a distant galaxy", "The new telescope sent its first images."),
 }
 EXAMPLE = "For example: /bigstories 3, or /bigstories off for every story."
-
-
-def item(slug: str, text: tuple[str, str], minutes_ago: int) -> dict[str, object]:
-    title, lead = text
-    return {
-        "title": title,
-        "link": f"https://news.example/{slug}",
-        "guid": slug,
-        "description": f"<p>{lead}</p>",
-        "categories": ["World"],
-        "pub_date": NOW - timedelta(minutes=minutes_ago),
-    }
 
 
 @dataclass
@@ -62,7 +48,7 @@ class Outlets:
     items: dict[str, list[dict[str, object]]]
 
     def publish(self, path: str, slug: str, text: tuple[str, str]) -> None:
-        self.items[path].insert(0, item(slug, text, minutes_ago=1))
+        self.items[path].insert(0, feed_item(slug, text, minutes_ago=1))
         self.feeds.serve(path, rss(self.items[path], title=path))
 
     def store(self) -> AbstractAsyncContextManager[Store]:

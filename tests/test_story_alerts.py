@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,47 +18,40 @@ from tests.databases import database_of_test
 from tests.fakes.feeds import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.newsroom import ask
-from tests.tellings import morning
+from tests.tellings import (
+    FLOODS_RETOLD,
+    POVIN,
+    POVIN_RETOLD,
+    PRIME_MINISTER,
+    SUMMIT,
+    feed_item,
+    morning,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("database_kind")]
 
 ANN, BOB = 2401, 2402
 HERALD, DAILY = "/herald.xml", "/daily.xml"
-NOW = datetime.now(UTC).replace(microsecond=0)
 FAST: dict[str, Any] = {"private_chat_messages_per_second": 100.0}
-
-
-def item(slug: str, title: str, lead: str, *, minutes_ago: int = 5) -> dict[str, object]:
-    return {
-        "title": title,
-        "link": f"https://news.example/{slug}",
-        "guid": slug,
-        "description": f"<p>{lead}</p>",
-        "categories": ["World"],
-        "pub_date": NOW - timedelta(minutes=minutes_ago),
-    }
 
 
 # A morning's other news: story grouping joins no story before it holds a dozen articles.
 OLD = {
     path: [
-        item(f"{path}-{n}", headline, lead, minutes_ago=90)
-        for n, (headline, lead) in enumerate(morning(10, seed=path))
+        feed_item(f"{path}-{n}", text, minutes_ago=90)
+        for n, text in enumerate(morning(10, seed=path))
     ]
     for path in (HERALD, DAILY)
 }
-FLOOD_HERALD = item(
+FLOOD_HERALD = feed_item(
     "flood-herald",
-    "Flooding forces 3,000 from their homes in Valencia",
-    "Heavy rain in eastern Spain has forced about 3,000 people in Valencia to leave their homes"
-    " as rivers burst their banks, officials said on Tuesday.",
+    (
+        "Flooding forces 3,000 from their homes in Valencia",
+        "Heavy rain in eastern Spain has forced about 3,000 people in Valencia to leave their"
+        " homes as rivers burst their banks, officials said on Tuesday.",
+    ),
 )
-FLOOD_DAILY = item(
-    "flood-daily",
-    "Valencia floods: thousands evacuated as rivers burst banks",
-    "Some 3,000 residents of Valencia were evacuated after torrential rain sent rivers over"
-    " their banks in eastern Spain, the regional government said.",
-)
+FLOOD_DAILY = feed_item("flood-daily", FLOODS_RETOLD)
 
 
 class Outlets:
@@ -183,63 +175,33 @@ async def test_a_telling_that_arrives_while_the_first_waits_joins_it(
     assert len(alerts(telegram, ANN)) == 1 and telegram.edits == []
 
 
-async def test_two_events_that_share_a_name_give_two_alerts(
-    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
+@pytest.mark.parametrize(
+    ("first", "second", "one_story"),
+    [
+        pytest.param(POVIN, POVIN_RETOLD, True, id="cyrillic-headlines-of-one-event"),
+        pytest.param(PRIME_MINISTER, SUMMIT, False, id="two-events-that-share-a-name"),
+    ],
+)
+async def test_a_second_outlets_report_joins_its_story_or_starts_its_own(
+    telegram: FakeTelegram,
+    feeds: FeedServer,
+    tmp_path: Path,
+    first: tuple[str, str],
+    second: tuple[str, str],
+    one_story: bool,
 ) -> None:
     outlets = Outlets(feeds)
     async with bot(telegram, feeds, tmp_path):
         await subscribed(telegram, ANN)
-        outlets.publish(
-            HERALD,
-            item(
-                "pm",
-                "Macron names a new prime minister after weeks of talks",
-                "French President Emmanuel Macron appointed a centrist veteran as prime minister"
-                " on Thursday, ending weeks of negotiations with parties in parliament.",
-            ),
-        )
-        await telegram.wait_for_message(ANN, containing="prime minister")
-        outlets.publish(
-            DAILY,
-            item(
-                "summit",
-                "Macron hosts Ukraine peace summit in Paris",
-                "French President Emmanuel Macron welcomed European leaders to Paris on Thursday"
-                " for a summit on security guarantees for Ukraine.",
-            ),
-        )
-        summit = await telegram.wait_for_message(ANN, containing="summit")
-        assert "Also:" not in summit.text
-    assert len(alerts(telegram, ANN)) == 2 and telegram.edits == []
-
-
-async def test_cyrillic_headlines_of_one_event_give_one_alert(
-    telegram: FakeTelegram, feeds: FeedServer, tmp_path: Path
-) -> None:
-    outlets = Outlets(feeds)
-    async with bot(telegram, feeds, tmp_path):
-        await subscribed(telegram, ANN)
-        outlets.publish(
-            HERALD,
-            item(
-                "povin",
-                "Повінь у Валенсії: з домівок евакуювали 3000 людей",
-                "Через зливи на сході Іспанії близько 3000 жителів Валенсії залишили свої"
-                " домівки, повідомили чиновники у вівторок.",
-            ),
-        )
-        alert = await telegram.wait_for_message(ANN, containing="Валенсії")
-        outlets.publish(
-            DAILY,
-            item(
-                "evakuatsiia",
-                "У Валенсії евакуювали тисячі людей через повінь",
-                "Близько 3000 мешканців Валенсії евакуювали після сильних злив: річки вийшли з"
-                " берегів, повідомив регіональний уряд.",
-            ),
-        )
-        assert "Also: Kyiv Daily" in await edited(telegram, alert, "Also: Kyiv Daily")
-    assert len(alerts(telegram, ANN)) == 1
+        outlets.publish(HERALD, feed_item("first", first))
+        alert = await telegram.wait_for_message(ANN, containing=first[0])
+        outlets.publish(DAILY, feed_item("second", second))
+        if one_story:
+            assert "Also: Kyiv Daily" in await edited(telegram, alert, "Also: Kyiv Daily")
+        else:
+            other = await telegram.wait_for_message(ANN, containing=second[0])
+            assert "Also:" not in other.text and telegram.edits == []
+    assert len(alerts(telegram, ANN)) == (1 if one_story else 2)
 
 
 async def test_a_retitled_article_has_its_alert_edited_and_marked_updated(
@@ -290,10 +252,12 @@ async def test_an_edit_telegram_refuses_is_dropped_quietly(
         # The sender goes on: the next story arrives, and the refused edit is never retried.
         outlets.publish(
             HERALD,
-            item(
+            feed_item(
                 "budget",
-                "Parliament passes the budget after a night session",
-                "Deputies approved spending for next year by a narrow majority.",
+                (
+                    "Parliament passes the budget after a night session",
+                    "Deputies approved spending for next year by a narrow majority.",
+                ),
             ),
         )
         await telegram.wait_for_message(ANN, containing="budget")
