@@ -1,16 +1,16 @@
-"""Run the real application in the test's own event loop, the way run_polling would."""
+"""Run the real application in the test's own event loop, as `newsbot run` serves it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from bot.app import NewsApp, build_app, load_feeds_file
+from bot.serve import serving
 from bot.settings import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.tiers import require_slow
@@ -36,25 +36,11 @@ def settings_for(
 async def running(
     settings: Settings, clock: Callable[[], datetime] | None = None
 ) -> AsyncIterator[NewsApp]:
-    """initialize, post_init, start polling, start; and the reverse, as run_polling does.
-
-    run_polling owns and closes its event loop, so tests that share the loop with the fake
-    servers use this; `newsbot run` itself is tested in a subprocess (test_cli.py).
-    """
+    """The application as `newsbot run` serves it (bot.serve.serving), in the test's own
+    event loop, so it shares the loop with the fake servers; `newsbot run` itself is tested in
+    a subprocess (test_cli.py)."""
     require_slow("starts the whole application")
     feeds = load_feeds_file(settings)
     app = build_app(settings, feeds) if clock is None else build_app(settings, feeds, clock)
-    await app.initialize()
-    assert app.post_init is not None and app.post_shutdown is not None and app.updater
-    assert app.post_stop is not None
-    await app.post_init(app)
-    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=1)
-    await app.start()
-    try:
+    async with serving(app, settings, asyncio.Event(), poll_timeout=1):
         yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)
-        await app.shutdown()
-        await app.post_shutdown(app)

@@ -109,6 +109,13 @@ def alerts(telegram: FakeTelegram, chat: int) -> list[SentMessage]:
     return [m for m in telegram.messages_to(chat) if m.text.startswith("#World")]
 
 
+async def flood_alert(telegram: FakeTelegram, outlets: Outlets) -> SentMessage:
+    """Ann follows World, and the Herald's report of the flood reaches her."""
+    await subscribed(telegram, ANN)
+    outlets.publish(HERALD, FLOOD_HERALD)
+    return await telegram.wait_for_message(ANN, containing="Valencia")
+
+
 async def edited(telegram: FakeTelegram, message: SentMessage, containing: str) -> str:
     """The message's text once an edit made it contain `containing`."""
 
@@ -209,9 +216,7 @@ async def test_a_retitled_article_has_its_alert_edited_and_marked_updated(
 ) -> None:
     outlets = Outlets(feeds)
     async with bot(telegram, feeds, tmp_path):
-        await subscribed(telegram, ANN)
-        outlets.publish(HERALD, FLOOD_HERALD)
-        alert = await telegram.wait_for_message(ANN, containing="Valencia")
+        alert = await flood_alert(telegram, outlets)
         outlets.retitle(HERALD, "flood-herald", "Valencia flooding: 5,000 now out of their homes")
         text = await edited(telegram, alert, "5,000 now out")
         assert text.splitlines()[1] == "Valencia flooding: 5,000 now out of their homes (updated)"
@@ -223,9 +228,7 @@ async def test_a_restart_mid_window_keeps_the_stories(
 ) -> None:
     outlets = Outlets(feeds)
     async with bot(telegram, feeds, tmp_path):
-        await subscribed(telegram, ANN)
-        outlets.publish(HERALD, FLOOD_HERALD)
-        alert = await telegram.wait_for_message(ANN, containing="Valencia")
+        alert = await flood_alert(telegram, outlets)
     async with bot(telegram, feeds, tmp_path):  # the same database, a new process's memory
         outlets.publish(DAILY, FLOOD_DAILY)
         assert "Also: Kyiv Daily" in await edited(telegram, alert, "Also: Kyiv Daily")
@@ -237,9 +240,7 @@ async def test_an_edit_telegram_refuses_is_dropped_quietly(
 ) -> None:
     outlets = Outlets(feeds)
     async with bot(telegram, feeds, tmp_path):
-        await subscribed(telegram, ANN)
-        outlets.publish(HERALD, FLOOD_HERALD)
-        await telegram.wait_for_message(ANN, containing="Valencia")
+        await flood_alert(telegram, outlets)
         # Ann deleted the alert: Telegram has no message to edit.
         telegram.fail_next(
             "editMessageText", status=400, description="Bad Request: message to edit not found"

@@ -13,16 +13,15 @@ import logging
 import os
 import signal
 import tempfile
-from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
-from telegram import Update
 
 from bot import logs
-from bot.app import NewsApp, build_app, load_feeds_file
+from bot.app import build_app, load_feeds_file
+from bot.serve import serving
 from bot.settings import BUNDLED_FEEDS, Settings
 from news.feedsfile import FeedsFile, FeedsFileError
 from trial.chat import Chat
@@ -78,7 +77,9 @@ async def _session(settings: Settings, options: Options, folder: Path) -> int:
         except (FeedsFileError, OSError) as error:
             chat.note(f"newsbot: cannot use the feeds file: {error}")
             return 2
-        await stack.enter_async_context(_running(settings, feeds, own))
+        app = build_app(settings, feeds, own_feed_servers=own)
+        # The life cycle of `newsbot run` (bot.serve), in this event loop; try mode polls.
+        await stack.enter_async_context(serving(app, settings, asyncio.Event()))
         if not options.offline and not await _reachable(feeds):
             chat.note(
                 "The feeds cannot be reached (no network?): /latest stays empty and no alert "
@@ -103,8 +104,8 @@ async def _session(settings: Settings, options: Options, folder: Path) -> int:
 
 def _for_trial(settings: Settings, api: BotApi, folder: Path, feeds: Path) -> Settings:
     """The operator's settings with the Telegram side, the database and the feeds of try mode:
-    TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and DATABASE_URL from the environment or .env
-    are not used."""
+    TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, DATABASE_URL and WEBHOOK_URL from the environment
+    or .env are not used."""
     return settings.model_copy(
         update={
             "telegram_bot_token": SecretStr(TOKEN),
@@ -114,32 +115,10 @@ def _for_trial(settings: Settings, api: BotApi, folder: Path, feeds: Path) -> Se
             "admin_ids": frozenset({api.person.user_id}),
             "poll_interval_seconds": POLL_SECONDS,
             "metrics_port": None,  # a bot running beside it may hold the port
+            "webhook_url": None,  # the emulator hands out updates by getUpdates
+            "webhook_secret": None,
         }
     )
-
-
-@contextlib.asynccontextmanager
-async def _running(
-    settings: Settings, feeds: FeedsFile, own: Collection[str]
-) -> AsyncIterator[NewsApp]:
-    """The steps of Application.run_polling, in its order, in this event loop (run_polling
-    owns a loop of its own)."""
-    app = build_app(settings, feeds, own_feed_servers=own)
-    await app.initialize()
-    assert app.updater is not None and app.post_init and app.post_stop and app.post_shutdown
-    try:
-        await app.post_init(app)
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)
-    finally:
-        await app.shutdown()
-        await app.post_shutdown(app)
 
 
 async def _reachable(feeds: FeedsFile) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -57,7 +57,10 @@ class Stories:
                     rows = await session.scalars(
                         select(TellingRow).order_by(TellingRow.at, TellingRow.article_id)
                     )
-                    self._index = StoryIndex.restore((_telling(row) for row in rows), self.policy)
+                    tellings = [_telling(row) for row in rows]
+                self._index = StoryIndex.restore(tellings, self.policy)
+                # What other processes file later is learnt from here on (_catch_up).
+                self._looked_at = max((t.at for t in tellings), default=None)
             return self._index
 
     async def file(
@@ -143,44 +146,31 @@ def _telling(row: TellingRow) -> Telling:
     )
 
 
-async def others(
-    session: AsyncSession,
-    articles: Iterable[tuple[int, int | None, str]],
-    *,
-    until: datetime | None = None,
-) -> dict[int, tuple[Source, ...]]:
-    """article id -> the other outlets that told its story, first first, one link each (the
-    first telling of each), its own outlet left out; for (article id, story id, outlet).
+async def with_others(
+    session: AsyncSession, articles: Sequence[Article], *, until: datetime | None = None
+) -> list[Article]:
+    """The articles, each with the other outlets that told its story so far (Article.also),
+    first first, one link each (the first telling of each), its own outlet left out.
     `until`: only the tellings found by then (a digest names what it was made of, so a
     retried part says what the first part said)."""
-    wanted = [(a, s, o) for a, s, o in articles if s is not None]
-    stories = {story for _, story, _ in wanted}
+    stories = {a.story_id for a in articles if a.story_id is not None}
     if not stories:
-        return {}
+        return list(articles)
     query = (
-        select(ArticleRow.story_id, ArticleRow.id, ArticleRow.link, outlet_column(), FeedRow.url)
+        select(ArticleRow.story_id, ArticleRow.link, outlet_column(), FeedRow.url)
         .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
         .where(ArticleRow.story_id.in_(sorted(stories)))
         .order_by(ArticleRow.id)
     )
     if until is not None:
         query = query.where(ArticleRow.discovered_at <= until)
-    rows = await session.execute(query)
-    tellers: dict[int, dict[str, Source]] = defaultdict(dict)
-    for story_id, _, link, outlet, url in rows:
+    tellers: dict[int | None, dict[str, Source]] = defaultdict(dict)
+    for story_id, link, outlet, url in await session.execute(query):
         name = outlet_name(outlet, url)
-        if story_id is not None:  # the query asked for stories only
-            tellers[story_id].setdefault(name, Source(name, link))
-    return {
-        article_id: tuple(s for name, s in tellers[story_id].items() if name != outlet)
-        for article_id, story_id, outlet in wanted
-        if story_id is not None
-    }
-
-
-async def with_others(
-    session: AsyncSession, articles: Sequence[Article], *, until: datetime | None = None
-) -> list[Article]:
-    """The articles, each with the other outlets that told its story (Article.also)."""
-    also = await others(session, ((a.id, a.story_id, a.outlet) for a in articles), until=until)
-    return [replace(a, also=also[a.id]) if also.get(a.id) else a for a in articles]
+        tellers[story_id].setdefault(name, Source(name, link))
+    return [
+        replace(a, also=tuple(s for name, s in tellers[a.story_id].items() if name != a.outlet))
+        if a.story_id is not None
+        else a
+        for a in articles
+    ]
